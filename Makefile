@@ -1,0 +1,65 @@
+# Everyday commands. `make run` and `make test` set up everything they need.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+INSTALLED := $(VENV)/.installed
+SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo "sudo ")
+
+.PHONY: run test lint format install system-check browser-check migrate clean
+
+run: install system-check
+	@export DEBUG=$${DEBUG:-true}; set -e; \
+	$(BIN)/python manage.py migrate --noinput; \
+	$(BIN)/python manage.py createcachetable; \
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0; \
+	$(BIN)/python manage.py load_demo; \
+	echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl+C to stop)"; \
+	exec $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+test: install system-check browser-check
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+install: $(INSTALLED)
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || \
+		{ echo "Python 3.11 or newer is needed as '$(PYTHON)' (set PYTHON=/path/to/python3.11)."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(INSTALLED): $(BIN)/python requirements.txt requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	@touch $@
+
+# WeasyPrint loads Pango at import time; without it certificates cannot render.
+system-check: install
+	@$(BIN)/python -c 'import weasyprint' >/dev/null 2>&1 || { \
+		echo ""; \
+		echo "WeasyPrint cannot load the Pango library it needs to render PDFs."; \
+		echo "Install it with:"; \
+		echo "    $(SUDO)apt-get install -y libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core"; \
+		echo ""; exit 1; }
+
+# Browser tests use Debian's chromium; without it they are skipped, except in CI.
+browser-check:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		echo ""; \
+		echo "Chromium is not installed, so the browser tests will be skipped."; \
+		echo "Install it with:"; \
+		echo "    $(SUDO)apt-get install -y chromium"; \
+		if [ "$$CI" = "true" ]; then echo "CI=true: a missing browser is a failure."; exit 1; fi; \
+		echo ""; \
+	fi
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CmeConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "cme"
+    verbose_name = "Continuing medical education"

@@ -1,0 +1,107 @@
+"""Typed readers for settings that come from the environment.
+
+Every reader raises ImproperlyConfigured naming the variable when its value is
+malformed, so a typo stops start-up instead of surfacing later as odd behaviour.
+"""
+
+from __future__ import annotations
+
+import os
+from urllib.parse import urlsplit
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+def _raw(name: str) -> str | None:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return None
+    return value.strip()
+
+
+def env_str(name: str, default: str = "") -> str:
+    value = _raw(name)
+    return default if value is None else value
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = _raw(name)
+    if value is None:
+        return default
+    lowered = value.lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    raise ImproperlyConfigured(f"{name} must be true or false (got {value!r}).")
+
+
+def env_int(name: str, default: int, *, minimum: int = 0) -> int:
+    value = _raw(name)
+    if value is None:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number (got {value!r}).") from None
+    if number < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum} (got {number}).")
+    return number
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    value = _raw(name)
+    if value is None:
+        return list(default)
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_url(name: str, default: str, *, schemes: tuple[str, ...] = ("http", "https")) -> str:
+    value = env_str(name, default)
+    parts = urlsplit(value)
+    if parts.scheme not in schemes or not parts.netloc:
+        allowed = " or ".join(f"{scheme}://" for scheme in schemes)
+        raise ImproperlyConfigured(f"{name} must be an absolute URL starting with {allowed} (got {value!r}).")
+    return value.rstrip("/")
+
+
+def env_secret_key(name: str, *, debug: bool, dev_default: str) -> str:
+    """The key may default only in DEBUG; in production a weak key is refused."""
+    value = _raw(name)
+    if value is None:
+        if debug:
+            return dev_default
+        raise ImproperlyConfigured(
+            f"{name} is required when DEBUG is off. Generate one with: "
+            "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+        )
+    if not debug and (len(value) < 50 or len(set(value)) < 5 or value == dev_default):
+        raise ImproperlyConfigured(f"{name} must be a random string of at least 50 characters when DEBUG is off.")
+    return value
+
+
+def env_database(name: str, default: str) -> dict:
+    value = env_str(name, default)
+    if urlsplit(value).scheme not in {"sqlite", "postgres", "postgresql", "pgsql"}:
+        raise ImproperlyConfigured(f"{name} must start with sqlite:/// or postgres:// (got {value!r}).")
+    try:
+        config = dj_database_url.parse(value)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name} is not a valid database URL: {error}") from None
+    if config["ENGINE"] == "django.db.backends.postgresql":
+        # Persistent connections avoid a TCP+auth handshake per request; health
+        # checks drop a connection the server closed while it sat in the pool.
+        config["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 600)
+        config["CONN_HEALTH_CHECKS"] = True
+    return config
+
+
+def env_choice(name: str, default: str, choices: list[str]) -> str:
+    value = env_str(name, default)
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)} (got {value!r}).")
+    return value

@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from cme import views
+
+admin.site.site_header = "CME administration"
+admin.site.site_title = "CME administration"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/profile/", include("accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,64 @@
+"""Fixtures shared by the whole suite: a small cast of users and a logged-in client.
+
+Alice and Bob are both learners; tests use Bob to prove Alice's data stays out of reach.
+"""
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from tests.factories import DEFAULT_PASSWORD, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # Rate-limit counters live in the cache; no test may inherit another's.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def user_factory(db):
+    return UserFactory
+
+
+@pytest.fixture
+def password():
+    return DEFAULT_PASSWORD
+
+
+@pytest.fixture
+def alice(user_factory):
+    return user_factory(email="alice@example.org", first_name="Alice", last_name="Anand", npi="1234567893")
+
+
+@pytest.fixture
+def bob(user_factory):
+    return user_factory(email="bob@example.org", first_name="Bob", last_name="Baker", npi="1245319599")
+
+
+@pytest.fixture
+def staff_user(user_factory):
+    return user_factory(email="staff@example.org", staff=True)
+
+
+def _client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def alice_client(alice):
+    return _client_for(alice)
+
+
+@pytest.fixture
+def bob_client(bob):
+    return _client_for(bob)
+
+
+@pytest.fixture
+def staff_client(staff_user):
+    return _client_for(staff_user)

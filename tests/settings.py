@@ -1,0 +1,23 @@
+"""Settings for the test suite: local-development settings plus test speed-ups.
+
+DATABASE_URL still comes from the environment, so the same suite runs on SQLite
+and on PostgreSQL.
+"""
+
+import os
+
+os.environ.setdefault("DEBUG", "true")
+
+from cme.settings import *  # noqa: F403
+
+# A fast hasher: the suite creates many users and would spend seconds in PBKDF2.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Each test starts from an empty cache (see conftest.py); allauth's rate limits live here.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Tests render templates without running collectstatic first.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

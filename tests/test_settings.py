@@ -1,0 +1,117 @@
+"""Settings come from the environment; a bad value stops start-up naming the variable."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from cme.env import env_bool, env_database, env_int, env_list, env_secret_key, env_url
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+PRODUCTION_ENV = {
+    "DEBUG": "false",
+    "SECRET_KEY": secrets.token_urlsafe(50),
+    "ALLOWED_HOSTS": "cme.example.org",
+    "SITE_URL": "https://cme.example.org",
+    "DATABASE_URL": "sqlite:///:memory:",
+}
+
+
+def manage(*args, **env):
+    clean = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DEBUG", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
+    clean.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=PROJECT_DIR,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+class TestReaders:
+    def test_booleans(self, monkeypatch):
+        monkeypatch.setenv("FLAG", "Yes")
+        assert env_bool("FLAG", False) is True
+        monkeypatch.setenv("FLAG", "off")
+        assert env_bool("FLAG", True) is False
+        monkeypatch.delenv("FLAG")
+        assert env_bool("FLAG", True) is True
+
+    def test_a_bad_boolean_names_the_variable(self, monkeypatch):
+        monkeypatch.setenv("FLAG", "maybe")
+        with pytest.raises(ImproperlyConfigured, match="FLAG must be true or false"):
+            env_bool("FLAG", False)
+
+    def test_a_bad_number_names_the_variable(self, monkeypatch):
+        monkeypatch.setenv("PORTISH", "eighty")
+        with pytest.raises(ImproperlyConfigured, match="PORTISH must be a whole number"):
+            env_int("PORTISH", 1)
+        monkeypatch.setenv("PORTISH", "-1")
+        with pytest.raises(ImproperlyConfigured, match="PORTISH must be at least 0"):
+            env_int("PORTISH", 1)
+
+    def test_lists_are_comma_separated(self, monkeypatch):
+        monkeypatch.setenv("HOSTS", " a.example.org, b.example.org ,")
+        assert env_list("HOSTS", []) == ["a.example.org", "b.example.org"]
+
+    def test_urls_must_be_absolute(self, monkeypatch):
+        monkeypatch.setenv("SITE_URL", "cme.example.org")
+        with pytest.raises(ImproperlyConfigured, match="SITE_URL must be an absolute URL"):
+            env_url("SITE_URL", "")
+
+    def test_the_secret_key_has_a_default_only_in_debug(self, monkeypatch):
+        monkeypatch.delenv("SECRET_KEY", raising=False)
+        assert env_secret_key("SECRET_KEY", debug=True, dev_default="dev") == "dev"
+        with pytest.raises(ImproperlyConfigured, match="SECRET_KEY is required when DEBUG is off"):
+            env_secret_key("SECRET_KEY", debug=False, dev_default="dev")
+        monkeypatch.setenv("SECRET_KEY", "short")
+        with pytest.raises(ImproperlyConfigured, match="at least 50 characters"):
+            env_secret_key("SECRET_KEY", debug=False, dev_default="dev")
+
+    def test_postgres_gets_persistent_checked_connections(self, monkeypatch):
+        monkeypatch.setenv("DATABASE_URL", "postgres://cme:pw@db.internal:5432/cme")
+        config = env_database("DATABASE_URL", "")
+        assert config["ENGINE"] == "django.db.backends.postgresql"
+        assert (config["NAME"], config["HOST"], config["PORT"]) == ("cme", "db.internal", 5432)
+        assert config["CONN_MAX_AGE"] == 600
+        assert config["CONN_HEALTH_CHECKS"] is True
+
+    def test_an_unknown_database_scheme_names_the_variable(self, monkeypatch):
+        monkeypatch.setenv("DATABASE_URL", "mysql://localhost/cme")
+        with pytest.raises(ImproperlyConfigured, match="DATABASE_URL must start with"):
+            env_database("DATABASE_URL", "")
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("DEBUG", "sometimes"),
+        ("DATABASE_URL", "mysql://localhost/cme"),
+        ("SITE_URL", "cme.example.org"),
+        ("EMAIL_PORT", "smtp"),
+        ("REDIS_URL", "localhost:6379"),
+        ("SECRET_KEY", ""),
+        ("ALLOWED_HOSTS", ""),
+    ],
+)
+def test_start_up_stops_on_a_bad_value_and_names_it(variable, value):
+    result = manage("check", **{**PRODUCTION_ENV, variable: value})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert variable in result.stderr.strip().splitlines()[-1]
+
+
+def test_the_deploy_check_is_clean_under_production_settings():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION_ENV)
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
