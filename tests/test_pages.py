@@ -75,3 +75,9 @@ def test_the_stylesheet_is_served_by_the_app(client, db):
     html = client.get(reverse("home")).text
     assert 'href="/static/css/site.css"' in html
     assert "http://" not in html.split("<body")[0] and "https://" not in html.split("<body")[0]
+
+
+def test_the_favicon_request_finds_the_icon(client, db):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"] == "/static/img/favicon.svg"

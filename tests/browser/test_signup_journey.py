@@ -58,5 +58,5 @@ def test_sign_up_verify_log_in_edit_profile_and_log_out(page, screenshot, axe_vi
     user = User.objects.get(email="dr.okafor@example.org")
     assert (user.certificate_name, user.npi, user.license_region) == ("Chiamaka Okafor, MD", "1234567893", "IL")
 
-    page.get_by_role("button", name="Log out").click()
-    expect(page.get_by_role("navigation", name="Main").get_by_role("link", name="Log in")).to_be_visible()
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("navigation", name="Main").get_by_role("link", name="Sign in")).to_be_visible()
