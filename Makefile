@@ -12,7 +12,6 @@ SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo "sudo ")
 run: install system-check
 	@export DEBUG=$${DEBUG:-true}; set -e; \
 	$(BIN)/python manage.py migrate --noinput; \
-	$(BIN)/python manage.py createcachetable; \
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0; \
 	$(BIN)/python manage.py load_demo; \
 	echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl+C to stop)"; \

@@ -62,3 +62,18 @@ def bob_client(bob):
 @pytest.fixture
 def staff_client(staff_user):
     return _client_for(staff_user)
+
+
+SEED_FIXTURE = "fixtures/her2-mbc-activity.json"
+SEED_SLUG = "her2-positive-mbc-frontline-and-maintenance"
+
+
+@pytest.fixture
+def seed_activity(db):
+    """The real HER2+ MBC activity from fixtures/, as `make run` loads it."""
+    from django.core.management import call_command
+
+    from activities.models import Activity
+
+    call_command("loaddata", SEED_FIXTURE, verbosity=0)
+    return Activity.objects.get(slug=SEED_SLUG)

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django_countries",
     "cme",
     "accounts",
+    "activities",
     "quizzes",
 ]
 

@@ -1,5 +1,9 @@
+from datetime import timedelta
+from decimal import Decimal
+
 import factory
 from allauth.account.models import EmailAddress
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from accounts.models import Degree, Profession, User
@@ -37,3 +41,91 @@ class UserFactory(DjangoModelFactory):
         if create:
             verified = True if extracted is None else extracted
             EmailAddress.objects.create(user=user, email=user.email, verified=verified, primary=True)
+
+
+class ProviderFactory(DjangoModelFactory):
+    class Meta:
+        model = "activities.AccreditedProvider"
+        django_get_or_create = ["name"]
+
+    name = "Test Provider for CME"
+    accreditation_statement = factory.LazyAttribute(
+        lambda provider: (
+            f"{provider.name} is accredited by the Accreditation Council for Continuing Medical "
+            "Education (ACCME) to provide continuing medical education for physicians."
+        )
+    )
+
+
+class ActivityFactory(DjangoModelFactory):
+    """An activity open for credit today."""
+
+    class Meta:
+        model = "activities.Activity"
+
+    slug = factory.Sequence(lambda n: f"activity-{n}")
+    title = factory.Sequence(lambda n: f"Activity {n}")
+    topic = "Breast cancer"
+    summary = "A short summary."
+    provider = factory.SubFactory(ProviderFactory)
+    target_audience = "Oncologists."
+    max_credits = Decimal("0.50")
+    estimated_minutes = 30
+    release_date = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=30))
+    expiration_date = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=335))
+    body = "## Section\n\nSome text."
+    mitigation_statement = "All relevant financial relationships have been mitigated."
+    off_label_statement = "May discuss off-label uses."
+
+    class Params:
+        expired = factory.Trait(
+            release_date=factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=400)),
+            expiration_date=factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=1)),
+        )
+        unreleased = factory.Trait(
+            release_date=factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=7)),
+            expiration_date=factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=372)),
+        )
+
+
+class ObjectiveFactory(DjangoModelFactory):
+    class Meta:
+        model = "activities.LearningObjective"
+
+    activity = factory.SubFactory(ActivityFactory)
+    position = factory.Sequence(int)
+    text = factory.Sequence(lambda n: f"Describe finding number {n}.")
+
+
+class PersonFactory(DjangoModelFactory):
+    class Meta:
+        model = "activities.Person"
+
+    full_name = factory.Faker("name")
+    credentials = "MD"
+
+
+class ContributorFactory(DjangoModelFactory):
+    class Meta:
+        model = "activities.Contributor"
+
+    activity = factory.SubFactory(ActivityFactory)
+    person = factory.SubFactory(PersonFactory)
+    role = "author"
+
+
+class RelationshipFactory(DjangoModelFactory):
+    class Meta:
+        model = "activities.FinancialRelationship"
+
+    contributor = factory.SubFactory(ContributorFactory)
+    company = factory.Sequence(lambda n: f"Company {n}")
+    nature = "Consultant"
+
+
+class EnrollmentFactory(DjangoModelFactory):
+    class Meta:
+        model = "activities.Enrollment"
+
+    user = factory.SubFactory(UserFactory)
+    activity = factory.SubFactory(ActivityFactory)

@@ -1,0 +1,121 @@
+import re
+
+from django.contrib import admin, messages
+from django.utils import timezone
+
+from activities.models import (
+    AccreditedProvider,
+    Activity,
+    Chart,
+    ChartBar,
+    Contributor,
+    FinancialRelationship,
+    LearningObjective,
+    Person,
+    Reference,
+)
+
+CHART_REFERENCE = re.compile(r"^\s*\[chart:\s*([a-z0-9-]+)\s*\]\s*$", re.MULTILINE)
+
+
+class LearningObjectiveInline(admin.TabularInline):
+    model = LearningObjective
+    extra = 0
+    min_num = 1
+
+
+class ContributorInline(admin.TabularInline):
+    model = Contributor
+    extra = 0
+    autocomplete_fields = ["person"]
+    show_change_link = True  # disclosures are edited on the contributor's own page
+
+
+class ReferenceInline(admin.TabularInline):
+    model = Reference
+    extra = 0
+
+
+class ChartInline(admin.TabularInline):
+    model = Chart
+    extra = 0
+    fields = ["position", "slug", "title", "unit", "source"]
+    show_change_link = True  # bars are edited on the chart's own page
+
+
+@admin.register(Activity)
+class ActivityAdmin(admin.ModelAdmin):
+    list_display = ["title", "release_date", "expiration_date", "max_credits", "availability"]
+    list_filter = ["provider", "activity_type", "release_date"]
+    search_fields = ["title", "slug", "topic"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [LearningObjectiveInline, ContributorInline, ReferenceInline, ChartInline]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "topic", "summary", "provider", "activity_type"]}),
+        ("Credit and dates", {"fields": ["max_credits", "estimated_minutes", "release_date", "expiration_date"]}),
+        (
+            "Front matter",
+            {
+                "fields": [
+                    "target_audience",
+                    "mitigation_statement",
+                    "commercial_support_statement",
+                    "off_label_statement",
+                ]
+            },
+        ),
+        ("Content", {"fields": ["pretest_required", "body"]}),
+    ]
+
+    @admin.display(description="Availability")
+    def availability(self, activity: Activity) -> str:
+        today = timezone.localdate()
+        if not activity.is_released(today):
+            return "Not yet released (staff preview only)"
+        if activity.is_expired(today):
+            return "Expired: readable, no credit"
+        return "Open for credit"
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        activity = form.instance
+        slugs = set(activity.charts.values_list("slug", flat=True))
+        for missing in sorted(set(CHART_REFERENCE.findall(activity.body)) - slugs):
+            messages.warning(request, f"The article refers to [chart: {missing}], but the activity has no such chart.")
+
+
+class FinancialRelationshipInline(admin.TabularInline):
+    model = FinancialRelationship
+    extra = 0
+
+
+@admin.register(Contributor)
+class ContributorAdmin(admin.ModelAdmin):
+    list_display = ["person", "role", "activity"]
+    list_filter = ["role", "activity"]
+    search_fields = ["person__full_name", "activity__title"]
+    autocomplete_fields = ["person"]
+    inlines = [FinancialRelationshipInline]
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ["full_name", "credentials", "affiliation"]
+    search_fields = ["full_name", "affiliation"]
+
+
+@admin.register(AccreditedProvider)
+class AccreditedProviderAdmin(admin.ModelAdmin):
+    list_display = ["name"]
+
+
+class ChartBarInline(admin.TabularInline):
+    model = ChartBar
+    extra = 0
+
+
+@admin.register(Chart)
+class ChartAdmin(admin.ModelAdmin):
+    list_display = ["title", "slug", "activity", "unit"]
+    list_filter = ["activity"]
+    inlines = [ChartBarInline]

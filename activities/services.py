@@ -1,0 +1,20 @@
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from activities.models import Activity, Enrollment
+
+
+def activity_start(*, user, activity: Activity) -> Enrollment:
+    """Record that the learner has reviewed the front matter and begun; safe to repeat."""
+    if not activity.is_released():
+        raise ValidationError("This activity has not been released yet.")
+    if activity.is_expired():
+        raise ValidationError("Credit for this activity is no longer offered.")
+    try:
+        # A double click sends two requests; the unique constraint lets exactly
+        # one insert win and the other reads the winner's row.
+        with transaction.atomic():
+            enrollment, _ = Enrollment.objects.get_or_create(user=user, activity=activity)
+    except IntegrityError:
+        enrollment = Enrollment.objects.get(user=user, activity=activity)
+    return enrollment
