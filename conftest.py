@@ -77,3 +77,12 @@ def seed_activity(db):
 
     call_command("loaddata", SEED_FIXTURE, verbosity=0)
     return Activity.objects.get(slug=SEED_SLUG)
+
+
+@pytest.fixture
+def seed_questions(seed_activity):
+    """The seed activity with its pre-test and post-test from fixtures/."""
+    from django.core.management import call_command
+
+    call_command("loaddata", "fixtures/her2-mbc-questions.json", verbosity=0)
+    return seed_activity

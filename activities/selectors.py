@@ -6,6 +6,8 @@ from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
 from activities.models import Activity, Chart, Contributor, Enrollment
+from quizzes.models import Attempt, AttemptState, QuizKind
+from quizzes.selectors import published_quizzes
 
 
 class LearnerStatus:
@@ -48,6 +50,9 @@ class LearnerProgress:
     status: str
     steps: tuple[Step, ...]
     current: str | None
+    article_locked: bool = False
+    pretest: object = None  # the published Quiz, if the activity has one
+    posttest: object = None
 
 
 def catalog_activities(*, user) -> QuerySet[Activity]:
@@ -55,12 +60,23 @@ def catalog_activities(*, user) -> QuerySet[Activity]:
 
 
 def learner_statuses(*, user, activities) -> dict[int, str]:
-    """Each activity's status for this learner only, in one query."""
+    """Each activity's status for this learner only, in two queries whatever the catalog's size."""
     if not user.is_authenticated:
         return {}
     ids = [activity.pk for activity in activities]
     started = set(Enrollment.objects.filter(user=user, activity_id__in=ids).values_list("activity_id", flat=True))
-    return {pk: LearnerStatus.IN_PROGRESS if pk in started else LearnerStatus.NOT_STARTED for pk in ids}
+    passed = set(
+        Attempt.objects.filter(user=user, quiz__kind=QuizKind.POST, quiz__activity_id__in=ids, passed=True).values_list(
+            "quiz__activity_id", flat=True
+        )
+    )
+
+    def status(pk: int) -> str:
+        if pk in passed:
+            return LearnerStatus.PASSED
+        return LearnerStatus.IN_PROGRESS if pk in started else LearnerStatus.NOT_STARTED
+
+    return {pk: status(pk) for pk in ids}
 
 
 def activity_for_page(*, user, slug: str) -> Activity:
@@ -82,20 +98,43 @@ def activity_for_page(*, user, slug: str) -> Activity:
 
 
 def learner_progress(*, user, activity: Activity) -> LearnerProgress:
-    started = user.is_authenticated and Enrollment.objects.filter(user=user, activity=activity).exists()
-    done = {StepKey.FRONT_MATTER} if started else set()
-    keys = [
-        StepKey.FRONT_MATTER,
-        StepKey.ARTICLE,
-        StepKey.POSTTEST,
-        StepKey.EVALUATION,
-        StepKey.CLAIM,
-        StepKey.CERTIFICATE,
-    ]
+    """Where the learner stands: each step done, current or still to come."""
+    quizzes = published_quizzes(activity)
+    has_pretest = QuizKind.PRE in quizzes
+    done: set[str] = set()
+    if user.is_authenticated and Enrollment.objects.filter(user=user, activity=activity).exists():
+        done.add(StepKey.FRONT_MATTER)
+        attempts = Attempt.objects.filter(user=user, quiz__in=quizzes.values()).values_list(
+            "quiz__kind", "state", "passed"
+        )
+        for kind, state, passed in attempts:
+            if kind == QuizKind.PRE and state == AttemptState.GRADED:
+                done.add(StepKey.PRETEST)
+            if kind == QuizKind.POST:
+                done.add(StepKey.ARTICLE)  # reaching the post-test means the reading is behind them
+                if passed:
+                    done.add(StepKey.POSTTEST)
+    keys = [StepKey.FRONT_MATTER]
+    if has_pretest:
+        keys.append(StepKey.PRETEST)
+    keys += [StepKey.ARTICLE, StepKey.POSTTEST, StepKey.EVALUATION, StepKey.CLAIM, StepKey.CERTIFICATE]
     current = next((key for key in keys if key not in done), None)
     steps = tuple(
         Step(key, STEP_LABELS[key], "done" if key in done else "current" if key == current else "upcoming")
         for key in keys
     )
-    status = LearnerStatus.IN_PROGRESS if started else LearnerStatus.NOT_STARTED
-    return LearnerProgress(status=status, steps=steps, current=current)
+    if StepKey.POSTTEST in done:
+        status = LearnerStatus.PASSED
+    elif StepKey.FRONT_MATTER in done:
+        status = LearnerStatus.IN_PROGRESS
+    else:
+        status = LearnerStatus.NOT_STARTED
+    article_locked = activity.pretest_required and has_pretest and StepKey.PRETEST not in done and not user.is_staff
+    return LearnerProgress(
+        status=status,
+        steps=steps,
+        current=current,
+        article_locked=article_locked,
+        pretest=quizzes.get(QuizKind.PRE),
+        posttest=quizzes.get(QuizKind.POST),
+    )

@@ -24,10 +24,11 @@ def catalog(request: HttpRequest) -> HttpResponse:
 
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
     activity = activity_for_page(user=request.user, slug=slug)
+    progress = learner_progress(user=request.user, activity=activity)
     context = {
         "activity": activity,
-        "progress": learner_progress(user=request.user, activity=activity),
-        "article_html": render_article(activity.body, activity.charts.all()),
+        "progress": progress,
+        "article_html": "" if progress.article_locked else render_article(activity.body, activity.charts.all()),
     }
     return render(request, "activities/detail.html", context)
 

@@ -9,6 +9,7 @@ admin.site.site_title = "CME administration"
 urlpatterns = [
     path("", views.home, name="home"),
     path("favicon.ico", views.favicon),
+    path("", include("quizzes.urls")),
     path("activities/", include("activities.urls")),
     path("accounts/profile/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),

@@ -129,3 +129,35 @@ class EnrollmentFactory(DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     activity = factory.SubFactory(ActivityFactory)
+
+
+def make_quiz(activity, kind="post", questions=4, **quiz_fields):
+    """A quiz of published questions, each with the first of four choices correct."""
+    from activities.models import LearningObjective, Reference
+    from quizzes.models import Quiz, QuizSlot
+    from quizzes.services import question_create
+    from quizzes.validation import ChoiceData
+
+    objective, _ = LearningObjective.objects.get_or_create(activity=activity, position=1, defaults={"text": "Compare."})
+    reference, _ = Reference.objects.get_or_create(
+        activity=activity, position=1, defaults={"trial": "TRIAL-1", "title": "A trial", "journal": "J", "year": 2026}
+    )
+    quiz = Quiz.objects.create(activity=activity, kind=kind, **quiz_fields)
+    for number in range(1, questions + 1):
+        question = question_create(
+            activity=activity,
+            title=f"{kind} question {number}",
+            stem=f"Stem of {kind} question {number}?",
+            explanation=f"Explanation {number}.",
+            objective=objective,
+            reference=reference,
+            status="published",
+            choices=[
+                ChoiceData(f"Right {kind} {number}", True, f"Yes feedback {number}"),
+                ChoiceData(f"Wrong A {kind} {number}", False, f"No feedback A {number}"),
+                ChoiceData(f"Wrong B {kind} {number}", False, f"No feedback B {number}"),
+                ChoiceData(f"Wrong C {kind} {number}", False, f"No feedback C {number}"),
+            ],
+        )
+        QuizSlot.objects.create(quiz=quiz, question=question, position=number)
+    return quiz

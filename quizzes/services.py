@@ -1,0 +1,226 @@
+"""Writes for the question bank and for attempts. Every function here is the
+only way its records change; the site, the admin and the importers call them."""
+
+import secrets
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from activities.models import Enrollment
+from quizzes.models import (
+    Attempt,
+    AttemptItem,
+    AttemptState,
+    Choice,
+    Question,
+    QuestionStatus,
+    QuestionVersion,
+    Quiz,
+    QuizKind,
+    VersionChoice,
+)
+from quizzes.selectors import pretest_blocks_posttest, quiz_summary
+from quizzes.validation import ChoiceData, single_best_answer_problems
+
+_random = secrets.SystemRandom()
+
+
+class AttemptClosedError(ValidationError):
+    """The attempt was already submitted; nothing may change it now."""
+
+
+# ---------------------------------------------------------------- question bank
+
+
+def _content(stem, explanation, objective_id, reference_id, choices) -> tuple:
+    return (stem, explanation, objective_id, reference_id, tuple((c.text, c.is_correct, c.feedback) for c in choices))
+
+
+@transaction.atomic
+def question_snapshot(*, question: Question) -> QuestionVersion:
+    """Make the latest version match the working copy.
+
+    An unused latest version is corrected in place; a version any attempt has
+    shown stays as it was and a new version is added after it.
+    """
+    choices = list(question.choices.all())
+    problems = single_best_answer_problems([ChoiceData(c.text, c.is_correct, c.feedback) for c in choices])
+    if problems:
+        raise ValidationError(problems)
+    wanted = _content(question.stem, question.explanation, question.objective_id, question.reference_id, choices)
+    latest = QuestionVersion.objects.select_for_update().filter(question=question).order_by("-number").first()
+    if latest is not None:
+        current_choices = list(latest.choices.all())
+        current = _content(latest.stem, latest.explanation, latest.objective_id, latest.reference_id, current_choices)
+        if current == wanted:
+            return latest
+        if not latest.attempt_items.exists():
+            for field, value in zip(("stem", "explanation", "objective_id", "reference_id"), wanted[:4], strict=True):
+                setattr(latest, field, value)
+            latest.save()
+            VersionChoice.objects.filter(version=latest).delete()
+            _copy_choices(latest, choices)
+            return latest
+    version = QuestionVersion.objects.create(
+        question=question,
+        number=(latest.number + 1) if latest else 1,
+        stem=question.stem,
+        explanation=question.explanation,
+        objective_id=question.objective_id,
+        reference_id=question.reference_id,
+    )
+    _copy_choices(version, choices)
+    return version
+
+
+def _copy_choices(version: QuestionVersion, choices: list[Choice]) -> None:
+    VersionChoice.objects.bulk_create(
+        VersionChoice(version=version, position=index, text=c.text, is_correct=c.is_correct, feedback=c.feedback)
+        for index, c in enumerate(choices, 1)
+    )
+
+
+@transaction.atomic
+def question_create(*, activity, title, stem, explanation, objective, reference, choices: list[ChoiceData],
+                    status=QuestionStatus.DRAFT) -> Question:  # fmt: skip
+    question = Question(
+        activity=activity,
+        title=title,
+        stem=stem,
+        explanation=explanation,
+        objective=objective,
+        reference=reference,
+        status=status,
+    )
+    question.full_clean()
+    question.save()
+    Choice.objects.bulk_create(
+        Choice(question=question, position=index, text=c.text, is_correct=c.is_correct, feedback=c.feedback)
+        for index, c in enumerate(choices, 1)
+    )
+    question_snapshot(question=question)
+    return question
+
+
+# --------------------------------------------------------------------- attempts
+
+
+@transaction.atomic
+def attempt_start(*, user, quiz: Quiz) -> Attempt:
+    """Resume the learner's open attempt, or begin a new one if the rules allow."""
+    activity = quiz.activity
+    if not activity.is_released() or activity.is_expired():
+        raise ValidationError("This activity is not open for credit.")
+    if not Enrollment.objects.filter(user=user, activity=activity).exists():
+        raise ValidationError("Start the activity first: review its front matter, then choose Start.")
+    if quiz.kind == QuizKind.POST and pretest_blocks_posttest(user=user, activity=activity):
+        raise ValidationError("Take the pre-test first; it records what you knew before reading.")
+    summary = quiz_summary(user=user, quiz=quiz)
+    if summary.in_progress:
+        return summary.in_progress
+    if not summary.can_start:
+        raise ValidationError(summary.cannot_start_reason)
+
+    slots = list(
+        quiz.slots.filter(question__status=QuestionStatus.PUBLISHED).select_related("question").order_by("position")
+    )
+    if not slots:
+        raise ValidationError("This test has no questions yet.")
+    if quiz.shuffle_questions:
+        _random.shuffle(slots)
+    versions = _latest_versions([slot.question_id for slot in slots])
+    number = (Attempt.objects.filter(user=user, quiz=quiz).aggregate(n=Max("number"))["n"] or 0) + 1
+    try:
+        # Two clicks on Start race here; the one-open-attempt constraint lets
+        # one insert win and the other resumes the winner's attempt.
+        with transaction.atomic():
+            attempt = Attempt.objects.create(user=user, quiz=quiz, number=number)
+    except IntegrityError:
+        return Attempt.objects.get(user=user, quiz=quiz, state=AttemptState.IN_PROGRESS)
+    items = []
+    for position, slot in enumerate(slots, 1):
+        version = versions[slot.question_id]
+        order = [choice.pk for choice in version.choices.all()]
+        if quiz.shuffle_choices:
+            _random.shuffle(order)
+        items.append(AttemptItem(attempt=attempt, position=position, version=version, choice_order=order))
+    AttemptItem.objects.bulk_create(items)
+    return attempt
+
+
+def _latest_versions(question_ids: list[int]) -> dict[int, QuestionVersion]:
+    latest: dict[int, QuestionVersion] = {}
+    versions = (
+        QuestionVersion.objects.filter(question_id__in=question_ids).order_by("question_id", "-number")
+        .prefetch_related("choices")
+    )  # fmt: skip
+    for version in versions:
+        latest.setdefault(version.question_id, version)
+    missing = set(question_ids) - set(latest)
+    if missing:
+        raise ValidationError("A question in this test has no published version; please tell the provider.")
+    return latest
+
+
+def _locked_open_attempt(attempt: Attempt) -> Attempt:
+    locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
+    if locked.state != AttemptState.IN_PROGRESS:
+        raise AttemptClosedError("This attempt has already been submitted; it can no longer change.")
+    return locked
+
+
+@transaction.atomic
+def attempt_answer(*, attempt: Attempt, position: int, choice_id: int) -> AttemptItem:
+    """Save the learner's choice for one question, as soon as it is chosen."""
+    _locked_open_attempt(attempt)
+    item = AttemptItem.objects.get(attempt=attempt, position=position)
+    if choice_id not in item.choice_order:
+        raise ValidationError("Choose one of the answers shown for this question.")
+    item.selected_choice_id = choice_id
+    item.answered_at = timezone.now()
+    item.save(update_fields=["selected_choice", "answered_at"])
+    return item
+
+
+@dataclass(frozen=True)
+class GradeResult:
+    score: int
+    max_score: int
+    passed: bool
+
+
+def is_pass(*, score: int, max_score: int, pass_mark_percent) -> bool:
+    # Exact comparison: 7 of 10 against 75% is 700 < 750, a fail; no rounding.
+    return score * 100 >= pass_mark_percent * max_score
+
+
+@transaction.atomic
+def attempt_submit(*, attempt: Attempt) -> Attempt:
+    """Close the attempt and grade it from the versions it showed."""
+    locked = _locked_open_attempt(attempt)
+    items = list(AttemptItem.objects.filter(attempt=locked).select_related("selected_choice").order_by("position"))
+    unanswered = [item.position for item in items if item.selected_choice_id is None]
+    if unanswered:
+        numbers = ", ".join(str(position) for position in unanswered)
+        raise ValidationError(f"Answer every question before submitting. Still unanswered: {numbers}.")
+    now = timezone.now()
+    locked.state = AttemptState.SUBMITTED
+    locked.submitted_at = now
+    locked.save(update_fields=["state", "submitted_at"])
+
+    for item in items:
+        item.is_correct = item.selected_choice.is_correct
+    AttemptItem.objects.bulk_update(items, ["is_correct"])
+    score = sum(item.is_correct for item in items)
+    pass_mark = locked.quiz.pass_mark_percent
+    locked.score = score
+    locked.max_score = len(items)
+    locked.pass_mark_percent = pass_mark
+    locked.passed = is_pass(score=score, max_score=len(items), pass_mark_percent=pass_mark)
+    locked.state = AttemptState.GRADED
+    locked.graded_at = now
+    locked.save(update_fields=["score", "max_score", "pass_mark_percent", "passed", "state", "graded_at"])
+    return locked
