@@ -6,6 +6,7 @@ from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
 from activities.models import Activity, Chart, Contributor, Enrollment
+from credits.models import CreditClaim, Evaluation
 from quizzes.models import Attempt, AttemptState, QuizKind
 from quizzes.selectors import published_quizzes
 
@@ -53,6 +54,7 @@ class LearnerProgress:
     article_locked: bool = False
     pretest: object = None  # the published Quiz, if the activity has one
     posttest: object = None
+    certificate: object = None
 
 
 def catalog_activities(*, user) -> QuerySet[Activity]:
@@ -71,7 +73,11 @@ def learner_statuses(*, user, activities) -> dict[int, str]:
         )
     )
 
+    claimed = set(CreditClaim.objects.filter(user=user, activity_id__in=ids).values_list("activity_id", flat=True))
+
     def status(pk: int) -> str:
+        if pk in claimed:
+            return LearnerStatus.CREDIT_CLAIMED
         if pk in passed:
             return LearnerStatus.PASSED
         return LearnerStatus.IN_PROGRESS if pk in started else LearnerStatus.NOT_STARTED
@@ -102,6 +108,7 @@ def learner_progress(*, user, activity: Activity) -> LearnerProgress:
     quizzes = published_quizzes(activity)
     has_pretest = QuizKind.PRE in quizzes
     done: set[str] = set()
+    claim = None
     if user.is_authenticated and Enrollment.objects.filter(user=user, activity=activity).exists():
         done.add(StepKey.FRONT_MATTER)
         attempts = Attempt.objects.filter(user=user, quiz__in=quizzes.values()).values_list(
@@ -112,8 +119,15 @@ def learner_progress(*, user, activity: Activity) -> LearnerProgress:
                 done.add(StepKey.PRETEST)
             if kind == QuizKind.POST:
                 done.add(StepKey.ARTICLE)  # reaching the post-test means the reading is behind them
+                if not activity.pretest_required:
+                    done.add(StepKey.PRETEST)  # an optional pre-test, skipped, closes with the post-test
                 if passed:
                     done.add(StepKey.POSTTEST)
+        if Evaluation.objects.filter(user=user, activity=activity).exists():
+            done.add(StepKey.EVALUATION)
+        claim = CreditClaim.objects.filter(user=user, activity=activity).select_related("certificate").first()
+        if claim is not None:
+            done |= {StepKey.CLAIM, StepKey.CERTIFICATE}
     keys = [StepKey.FRONT_MATTER]
     if has_pretest:
         keys.append(StepKey.PRETEST)
@@ -123,7 +137,9 @@ def learner_progress(*, user, activity: Activity) -> LearnerProgress:
         Step(key, STEP_LABELS[key], "done" if key in done else "current" if key == current else "upcoming")
         for key in keys
     )
-    if StepKey.POSTTEST in done:
+    if StepKey.CLAIM in done:
+        status = LearnerStatus.CREDIT_CLAIMED
+    elif StepKey.POSTTEST in done:
         status = LearnerStatus.PASSED
     elif StepKey.FRONT_MATTER in done:
         status = LearnerStatus.IN_PROGRESS
@@ -137,4 +153,5 @@ def learner_progress(*, user, activity: Activity) -> LearnerProgress:
         article_locked=article_locked,
         pretest=quizzes.get(QuizKind.PRE),
         posttest=quizzes.get(QuizKind.POST),
+        certificate=getattr(claim, "certificate", None) if claim else None,
     )

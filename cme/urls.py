@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("favicon.ico", views.favicon),
     path("", include("quizzes.urls")),
+    path("", include("credits.urls")),
     path("activities/", include("activities.urls")),
     path("accounts/profile/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),

@@ -41,6 +41,19 @@ class ChoiceFormSet(forms.BaseInlineFormSet):
         if problems:
             raise ValidationError(problems)
 
+    def save(self, commit=True):
+        # Rows are saved one by one, so moving the key to another choice would
+        # briefly mark two choices correct; the old key is cleared first.
+        if commit and self.instance.pk:
+            losing = [
+                form.instance.pk
+                for form in self.initial_forms
+                if form.initial.get("is_correct")
+                and (not form.cleaned_data.get("is_correct") or form.cleaned_data.get("DELETE"))
+            ]
+            Choice.objects.filter(pk__in=losing).update(is_correct=False)
+        return super().save(commit)
+
 
 class ChoiceInline(admin.TabularInline):
     model = Choice
@@ -120,7 +133,14 @@ class QuestionAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/quizzes/question/import.html", context)
 
     def _export(self, request, queryset, fmt):
+        outside = queryset.filter(slots__isnull=True).count()
+        if outside:
+            messages.warning(
+                request, f"{outside} selected question(s) are in no quiz, so they have no category to export under."
+            )
         quizzes = Quiz.objects.filter(slots__question__in=queryset).distinct()
+        if not quizzes.exists():
+            return None
         return _download(export_quizzes(quizzes, fmt=fmt, questions=queryset), fmt)
 
     @admin.action(description="Export the selected questions as GIFT")
@@ -134,7 +154,7 @@ class QuestionAdmin(admin.ModelAdmin):
     @admin.action(description="Publish the selected questions")
     def publish(self, request, queryset):
         published, refused = 0, []
-        for question in queryset:
+        for question in queryset.select_related("objective", "reference"):
             question.status = QuestionStatus.PUBLISHED
             try:
                 question.full_clean()
@@ -227,6 +247,7 @@ class VersionChoiceInline(admin.TabularInline):
 @admin.register(QuestionVersion)
 class QuestionVersionAdmin(ReadOnlyAdmin):
     list_display = ["question", "number", "created_at"]
+    list_select_related = ["question"]
     list_filter = ["question__activity"]
     search_fields = ["question__title", "stem"]
     inlines = [VersionChoiceInline]
@@ -234,6 +255,10 @@ class QuestionVersionAdmin(ReadOnlyAdmin):
 
 class AttemptItemInline(admin.TabularInline):
     model = AttemptItem
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("version__question", "selected_choice")
+
     fields = ["position", "version", "selected_choice", "is_correct", "answered_at"]
     readonly_fields = fields
     can_delete = False

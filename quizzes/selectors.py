@@ -56,6 +56,11 @@ def quiz_summary(*, user, quiz: Quiz) -> QuizSummary:
     reason = ""
     if quiz.kind == QuizKind.PRE and graded:
         reason = "You have already taken the pre-test; it records your baseline once."
+    elif (
+        quiz.kind == QuizKind.PRE
+        and Attempt.objects.filter(user=user, quiz__activity_id=quiz.activity_id, quiz__kind=QuizKind.POST).exists()
+    ):
+        reason = "The pre-test measures what you knew before the post-test, so it closes once you start the post-test."
     elif first_passed_at is not None:
         reason = "You have already passed this test."
     elif remaining == 0:
@@ -89,13 +94,20 @@ def review_allowed(*, attempt: Attempt, summary: QuizSummary) -> bool:
     """Whether the answer key and feedback may be shown for this graded attempt."""
     if attempt.state != AttemptState.GRADED:
         return False
+    if attempt.quiz.kind == QuizKind.PRE:
+        # Pre-test items may be the very items of the post-test: their key
+        # must never show before the post-test does.
+        return False
     policy = attempt.quiz.review_policy
     if policy == ReviewPolicy.IMMEDIATELY:
         return True
     if policy == ReviewPolicy.SCORE_ONLY:
         return False
     # Retakes must not be able to harvest the key, so it waits until the
-    # learner has passed or has no attempts left.
+    # learner has passed or has no attempts left, and never shows while an
+    # attempt is open.
+    if summary.in_progress is not None:
+        return False
     return summary.has_passed or summary.out_of_attempts
 
 

@@ -139,7 +139,10 @@ def attempt_start(*, user, quiz: Quiz) -> Attempt:
         with transaction.atomic():
             attempt = Attempt.objects.create(user=user, quiz=quiz, number=number)
     except IntegrityError:
-        return Attempt.objects.get(user=user, quiz=quiz, state=AttemptState.IN_PROGRESS)
+        winner = Attempt.objects.filter(user=user, quiz=quiz, state=AttemptState.IN_PROGRESS).first()
+        if winner is None:
+            raise ValidationError("Another attempt was started at the same moment; please try again.") from None
+        return winner
     items = []
     for position, slot in enumerate(slots, 1):
         version = versions[slot.question_id]
@@ -153,9 +156,12 @@ def attempt_start(*, user, quiz: Quiz) -> Attempt:
 
 def _latest_versions(question_ids: list[int]) -> dict[int, QuestionVersion]:
     latest: dict[int, QuestionVersion] = {}
+    # Locking the versions makes a concurrent author's edit wait for this
+    # attempt to commit; it then sees the version in use and adds a new one
+    # instead of correcting this one in place.
     versions = (
-        QuestionVersion.objects.filter(question_id__in=question_ids).order_by("question_id", "-number")
-        .prefetch_related("choices")
+        QuestionVersion.objects.select_for_update().filter(question_id__in=question_ids)
+        .order_by("question_id", "-number").prefetch_related("choices")
     )  # fmt: skip
     for version in versions:
         latest.setdefault(version.question_id, version)

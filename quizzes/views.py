@@ -66,8 +66,9 @@ def question(request: HttpRequest, attempt_id: int, position: int) -> HttpRespon
     form = AnswerForm(request.POST or None, item=item)
     if request.method == "POST" and form.is_valid():
         try:
-            if form.cleaned_data["choice"] is not None:
-                attempt_answer(attempt=attempt, position=position, choice_id=form.cleaned_data["choice"])
+            choice_id = form.selected_choice_id()
+            if choice_id is not None:
+                attempt_answer(attempt=attempt, position=position, choice_id=choice_id)
         except AttemptClosedError as error:
             messages.error(request, error.messages[0])
             return redirect(attempt)
@@ -135,6 +136,7 @@ def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
     items = attempt_items(attempt)
     for item in items:
         item.stem_html = render_stem(item.version.stem)
+        item.explanation_html = render_stem(item.version.explanation)
     context = {
         "attempt": attempt,
         "activity": quiz.activity,

@@ -5,6 +5,8 @@ and on PostgreSQL.
 """
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("DEBUG", "true")
 
@@ -21,3 +23,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# Certificates are written to storage; each test run gets its own throw-away folder.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="cme-test-media-"))

@@ -9,13 +9,14 @@ back exactly. Imports validate every item first and save nothing on any error.
 import re
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, transaction
 from django.db.models import Max
 
 from activities.models import Activity
 from quizzes.interchange import gift, moodle_xml
 from quizzes.interchange.items import ExportItem, ParsedItem
-from quizzes.models import Question, QuestionStatus, Quiz, QuizKind, QuizSlot
+from quizzes.models import Choice, Question, QuestionStatus, Quiz, QuizKind, QuizSlot, ReviewPolicy
 from quizzes.services import question_create
 from quizzes.validation import ChoiceData, single_best_answer_problems
 
@@ -62,7 +63,7 @@ class _Plan:
 
 def parse(text: str) -> list[ParsedItem]:
     if text.lstrip().startswith("<"):
-        return moodle_xml.parse(text)
+        return moodle_xml.parse(text.lstrip())
     return gift.parse(text)
 
 
@@ -94,7 +95,11 @@ def import_questions(text: str, *, filename: str = "", dry_run: bool = False, sk
         if not plan.published:
             report.drafts.append(plan.item.title or plan.item.location)
     if not dry_run:
-        _save(plans)
+        try:
+            _save(plans)
+        except (ValidationError, DatabaseError) as error:
+            messages = error.messages if isinstance(error, ValidationError) else [str(error)]
+            raise ImportRefusedError([f"Nothing was saved: {message}" for message in messages]) from None
     return report
 
 
@@ -102,6 +107,13 @@ def _plan(item: ParsedItem, activities: dict) -> tuple[_Plan | None, list[str]]:
     problems = [f"{item.name}: {problem}" for problem in single_best_answer_problems(item.choices)]
     if not item.title:
         problems.append(f"{item.name} has no ::title::; every question needs one.")
+    title_limit = Question._meta.get_field("title").max_length
+    if len(item.title) > title_limit:
+        problems.append(f"{item.name}: the title is longer than {title_limit} characters.")
+    choice_limit = Choice._meta.get_field("text").max_length
+    for number, choice in enumerate(item.choices, 1):
+        if len(choice.text) > choice_limit:
+            problems.append(f"{item.name}: choice {number} is longer than {choice_limit} characters.")
     if not item.stem:
         problems.append(f"{item.name} has no question text.")
     if "_error" in item.metadata:
@@ -152,7 +164,9 @@ def _save(plans: list[_Plan]) -> None:
         quiz, _ = Quiz.objects.get_or_create(
             activity=plan.activity,
             kind=plan.kind,
-            defaults={"attempts_allowed": 1} if plan.kind == QuizKind.PRE else {},
+            defaults={"attempts_allowed": 1, "review_policy": ReviewPolicy.SCORE_ONLY}
+            if plan.kind == QuizKind.PRE
+            else {},
         )
         position = (quiz.slots.aggregate(last=Max("position"))["last"] or 0) + 1
         slot = QuizSlot.objects.create(quiz=quiz, question=question, position=position)

@@ -102,7 +102,9 @@ def parse(text: str) -> list[ParsedItem]:
             try:
                 metadata = json.loads(stripped[len(METADATA_PREFIX.strip()) :].strip())
             except ValueError:
-                metadata = {"_error": f"line {number}: the cme metadata comment is not valid JSON"}
+                metadata = None
+            if not isinstance(metadata, dict):
+                metadata = {"_error": f"line {number}: the cme metadata comment is not a JSON object"}
             continue
         if stripped.startswith("//"):
             continue
@@ -157,7 +159,7 @@ def _parse_item(source: str, category, metadata: dict, line: int) -> ParsedItem:
         item.unsupported = UnsupportedType.TRUE_FALSE
     else:
         answers = _split_unescaped(block, "=~")
-        if any(_find_unescaped(text, "->") >= 0 for _, text in answers):
+        if all(marker == "=" and _find_unescaped(text, "->") >= 0 for marker, text in answers):
             item.unsupported = UnsupportedType.MATCHING
         elif not any(marker == "~" for marker, _ in answers):
             item.unsupported = UnsupportedType.SHORT_ANSWER

@@ -1,9 +1,11 @@
 """Moodle XML: read multiple-choice questions (refusing every other type by name) and write them."""
 
+import html
 import xml.etree.ElementTree as ET  # writing only; reading goes through defusedxml
 
 from defusedxml import ElementTree as SafeET
 from defusedxml.common import DefusedXmlException
+from django.utils.html import strip_tags
 
 from quizzes.interchange.items import ParsedItem
 from quizzes.validation import ChoiceData
@@ -18,6 +20,16 @@ class MoodleXMLError(ValueError):
 def _text(element, path: str) -> str:
     found = element.find(path)
     return (found.text or "").strip() if found is not None else ""
+
+
+def _plain(element, path: str) -> str:
+    """Answer and feedback text as plain text: Moodle often exports them as HTML."""
+    if element is None:
+        return ""
+    text = _text(element, path)
+    if element.get("format", "html") in {"html", "moodle_auto_format"}:
+        text = html.unescape(strip_tags(text)).strip()
+    return text
 
 
 def parse(text: str) -> list[ParsedItem]:
@@ -49,14 +61,17 @@ def parse(text: str) -> list[ParsedItem]:
         )
         single = _text(question, "single").lower() in {"true", "1"}
         answers = question.findall("answer")
-        fractions = [float(answer.get("fraction", "0")) for answer in answers]
+        try:
+            fractions = [float(answer.get("fraction", "0")) for answer in answers]
+        except ValueError:
+            raise MoodleXMLError(f"{item.name}: an answer's fraction is not a number.") from None
         if kind != "multichoice":
             item.unsupported = f"a “{kind}” question"
         elif not single or any(0 < fraction < 100 or fraction < 0 for fraction in fractions):
             item.unsupported = "a multiple-response (partial-credit) question"
         else:
             item.choices = [
-                ChoiceData(_text(answer, "text"), fraction == 100, _text(answer, "feedback/text"))
+                ChoiceData(_plain(answer, "text"), fraction == 100, _plain(answer.find("feedback"), "text"))
                 for answer, fraction in zip(answers, fractions, strict=True)
             ]
         items.append(item)

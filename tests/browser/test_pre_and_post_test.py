@@ -25,7 +25,8 @@ def answer_every_question(page, attempt_kind: str, *, correctly: bool):
         attempt = Attempt.objects.get(quiz__kind=attempt_kind, state="in_progress")
         item = AttemptItem.objects.select_related("version").get(attempt=attempt, position=position)
         wanted = next(c for c in item.version.choices.all() if c.is_correct == correctly)
-        page.locator(f'input[name="choice"][value="{wanted.pk}"]').check()
+        place = item.choice_order.index(wanted.pk) + 1  # the form posts the place as shown
+        page.locator(f'input[name="choice"][value="{place}"]').check()
         button = "Save and review" if match.group(1) == match.group(2) else "Save and continue"
         page.get_by_role("button", name=button).click()
 

@@ -192,3 +192,39 @@ def test_the_catalog_shows_passed(alice_client, enrolled_alice, post_quiz):
     answer(attempt, correct=4)
     attempt_submit(attempt=attempt)
     assert "Your status: Passed" in alice_client.get(reverse("activities:catalog")).text
+
+
+class TestKeyStaysHidden:
+    def test_not_while_the_last_attempt_is_open(self, enrolled_alice, activity):
+        quiz = make_quiz(activity, "post", questions=2, attempts_allowed=2)
+        first = attempt_start(user=enrolled_alice, quiz=quiz)
+        answer(first, correct=0)
+        attempt_submit(attempt=first)
+        attempt_start(user=enrolled_alice, quiz=quiz)  # the last attempt, still open
+        assert not review_allowed(attempt=first, summary=quiz_summary(user=enrolled_alice, quiz=quiz))
+
+    def test_never_for_a_pretest(self, enrolled_alice, activity):
+        pre = make_quiz(activity, "pre", questions=2, attempts_allowed=1, review_policy=ReviewPolicy.IMMEDIATELY)
+        attempt = attempt_start(user=enrolled_alice, quiz=pre)
+        answer(attempt, correct=2)
+        graded = attempt_submit(attempt=attempt)
+        assert not review_allowed(attempt=graded, summary=quiz_summary(user=enrolled_alice, quiz=pre))
+
+
+def test_the_pretest_closes_once_the_post_test_starts(enrolled_alice, activity):
+    pre = make_quiz(activity, "pre", questions=1)
+    post = make_quiz(activity, "post", questions=1)
+    attempt_start(user=enrolled_alice, quiz=post)
+    with pytest.raises(ValidationError, match="closes once you start the post-test"):
+        attempt_start(user=enrolled_alice, quiz=pre)
+
+
+def test_a_skipped_optional_pretest_does_not_hold_up_progress(enrolled_alice, activity):
+    from activities.selectors import StepKey, learner_progress
+
+    make_quiz(activity, "pre", questions=1)
+    post = make_quiz(activity, "post", questions=1)
+    attempt = attempt_start(user=enrolled_alice, quiz=post)
+    answer(attempt, correct=1)
+    attempt_submit(attempt=attempt)
+    assert learner_progress(user=enrolled_alice, activity=activity).current == StepKey.EVALUATION

@@ -197,3 +197,46 @@ class TestInvalidImportsSaveNothing:
 def test_gift_escaping_round_trips_special_characters():
     text = "Dose ≥3 {a} = b ~ c # d : e \\ f\nsecond line"
     assert gift.unescape(gift.escape(text)) == text
+
+
+class TestMalformedInputIsRefusedNotCrashed:
+    def test_an_overlong_title(self, db):
+        with pytest.raises(ImportRefusedError, match="longer than 100 characters"):
+            import_questions(f"::{'T' * 101}::Q?{{=a ~b ~c}}")
+
+    @pytest.mark.parametrize("metadata", ["5", "[1]", "null", '"x"', "{not json"])
+    def test_metadata_that_is_not_a_json_object(self, db, metadata):
+        with pytest.raises(ImportRefusedError, match="not a JSON object"):
+            import_questions(f"// cme: {metadata}\n::A::Q?{{=a ~b ~c}}")
+
+    def test_a_non_numeric_fraction(self, db):
+        xml = (
+            '<quiz><question type="multichoice"><name><text>A</text></name><questiontext><text>Q?</text>'
+            '</questiontext><single>true</single><answer fraction="lots"><text>a</text></answer></question></quiz>'
+        )
+        with pytest.raises(ImportRefusedError, match="fraction is not a number"):
+            import_questions(xml)
+
+
+def test_moodle_html_answers_arrive_as_plain_text(db):
+    xml = """
+    <?xml version="1.0" encoding="UTF-8"?>
+    <quiz><question type="multichoice"><name><text>Html</text></name>
+      <questiontext format="html"><text><![CDATA[<p>Which?</p>]]></text></questiontext>
+      <single>true</single>
+      <answer fraction="100" format="html"><text><![CDATA[<p>Right &amp; proper</p>]]></text>
+        <feedback format="html"><text><![CDATA[<p>Yes.</p>]]></text></feedback></answer>
+      <answer fraction="0" format="html"><text><![CDATA[<p>Wrong</p>]]></text></answer>
+      <answer fraction="0" format="html"><text><![CDATA[<p>Also wrong</p>]]></text></answer>
+    </question></quiz>"""
+    import_questions(xml)
+    assert list(Question.objects.get().choices.values_list("text", "feedback")) == [
+        ("Right & proper", "Yes."),
+        ("Wrong", ""),
+        ("Also wrong", ""),
+    ]
+
+
+def test_an_arrow_inside_a_choice_is_not_a_matching_question(db):
+    report = import_questions("::Seq::Which sequence?{=THP -> T-DXd ~T-DXd -> THP ~Neither order}")
+    assert report.imported == ["Seq"]

@@ -155,3 +155,19 @@ def test_the_import_view_reports_every_problem(staff_client, activity):
     assert "“One” (line 1)" in response.text
     assert "“Two” (line 3) is a true/false question" in response.text
     assert not Question.objects.exists()
+
+
+def test_moving_the_key_to_another_choice_saves_cleanly(staff_client, activity):
+    staff_client.post(ADD_URL, question_form(activity, [("A", True), ("B", False), ("C", False)]))
+    question = Question.objects.get(title="New item")
+    choices = list(question.choices.order_by("position"))
+    data = question_form(activity, [])
+    data.update({"choices-TOTAL_FORMS": "3", "choices-INITIAL_FORMS": "3"})
+    for index, choice in enumerate(choices):
+        data.update({f"choices-{index}-id": choice.pk, f"choices-{index}-question": question.pk,
+                     f"choices-{index}-position": choice.position, f"choices-{index}-text": choice.text})  # fmt: skip
+    data["choices-2-is_correct"] = "on"  # C becomes the key, A no longer is
+    response = staff_client.post(reverse("admin:quizzes_question_change", args=[question.pk]), data)
+    assert response.status_code == 302
+    assert question.choices.get(is_correct=True).text == "C"
+    assert question.versions.get().choices.get(is_correct=True).text == "C"

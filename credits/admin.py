@@ -1,0 +1,119 @@
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+
+from credits.models import Certificate, CreditClaim, CreditEntry, Evaluation, ExternalCredit, ObjectiveRating
+from credits.services import certificate_revoke
+from quizzes.admin import ReadOnlyAdmin
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), help_text="Recorded with the revocation.")
+
+
+@admin.register(Certificate)
+class CertificateAdmin(ReadOnlyAdmin):
+    list_display = ["number", "learner", "activity", "amount", "issued_at", "status"]
+    list_filter = ["claim__activity", "claim__credit_type"]
+    search_fields = ["number", "claim__user__email", "claim__user__last_name"]
+    list_select_related = ["claim__user", "claim__activity"]
+    readonly_fields = ["number", "claim", "issued_at", "pdf_sha256", "revoked_at", "revoked_reason", "revoked_by",
+                       "snapshot", "links"]  # fmt: skip
+    fields = readonly_fields
+
+    @admin.display(description="Learner")
+    def learner(self, certificate):
+        return certificate.claim.user
+
+    @admin.display(description="Activity")
+    def activity(self, certificate):
+        return certificate.claim.activity
+
+    @admin.display(description="Credits")
+    def amount(self, certificate):
+        return certificate.claim.amount
+
+    @admin.display(description="Status")
+    def status(self, certificate):
+        return "Revoked" if certificate.is_revoked else "Valid"
+
+    @admin.display(description="Links")
+    def links(self, certificate):
+        revoke = reverse("admin:credits_certificate_revoke", args=[certificate.pk])
+        return format_html(
+            '<a href="{}">Public verification page</a>{}',
+            certificate.verification_path,
+            "" if certificate.is_revoked else format_html(' · <a href="{}">Revoke…</a>', revoke),
+        )
+
+    def has_change_permission(self, request, obj=None):
+        # Viewing only; the one change staff may make is a revocation, through its own form.
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_staff
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.revoke_view)
+        return [path("<int:pk>/revoke/", view, name="credits_certificate_revoke"), *super().get_urls()]
+
+    def revoke_view(self, request, pk):
+        if not request.user.has_perm("credits.change_certificate"):
+            messages.error(request, "You do not have permission to revoke certificates.")
+            return redirect("admin:credits_certificate_changelist")
+        certificate = get_object_or_404(Certificate.objects.select_related("claim__user"), pk=pk)
+        form = RevokeForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                certificate_revoke(certificate=certificate, reason=form.cleaned_data["reason"], by=request.user)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, f"Certificate {certificate.number} is revoked; its credit is reversed.")
+            return redirect("admin:credits_certificate_change", certificate.pk)
+        context = {**self.admin_site.each_context(request), "title": f"Revoke certificate {certificate.number}",
+                   "certificate": certificate, "form": form, "opts": self.model._meta}  # fmt: skip
+        return TemplateResponse(request, "admin/credits/certificate/revoke.html", context)
+
+
+@admin.register(CreditClaim)
+class CreditClaimAdmin(ReadOnlyAdmin):
+    list_display = ["user", "activity", "credit_type", "amount", "pars_consent", "claimed_at"]
+    list_filter = ["activity", "credit_type", "pars_consent"]
+    search_fields = ["user__email", "user__last_name"]
+    list_select_related = ["user", "activity"]
+
+
+@admin.register(CreditEntry)
+class CreditEntryAdmin(ReadOnlyAdmin):
+    list_display = ["user", "kind", "credit_type", "amount", "earned_on", "claim"]
+    list_filter = ["kind", "credit_type"]
+    search_fields = ["user__email"]
+    list_select_related = ["user", "claim__activity"]
+
+
+class ObjectiveRatingInline(admin.TabularInline):
+    model = ObjectiveRating
+    readonly_fields = ["objective", "rating"]
+    can_delete = False
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Evaluation)
+class EvaluationAdmin(ReadOnlyAdmin):
+    list_display = ["user", "activity", "overall_quality", "relevance", "practice_change", "free_of_commercial_bias"]
+    list_filter = ["activity", "practice_change", "free_of_commercial_bias"]
+    inlines = [ObjectiveRatingInline]
+
+
+@admin.register(ExternalCredit)
+class ExternalCreditAdmin(ReadOnlyAdmin):
+    list_display = ["user", "title", "provider", "completed_on", "amount"]
+    search_fields = ["user__email", "title", "provider"]

@@ -1,0 +1,210 @@
+"""Evaluation, credit claims, the credit ledger, certificates and self-reported credit.
+
+A claim is made once per learner and activity; the credit it awards is an
+entry in an append-only ledger (a revocation adds a reversing entry, never an
+edit), and the certificate keeps a snapshot of everything it prints.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models.functions import Mod
+from django.urls import reverse
+
+
+class Agreement(models.IntegerChoices):
+    STRONGLY_DISAGREE = 1, "Strongly disagree"
+    DISAGREE = 2, "Disagree"
+    NEUTRAL = 3, "Neither agree nor disagree"
+    AGREE = 4, "Agree"
+    STRONGLY_AGREE = 5, "Strongly agree"
+
+
+class Quality(models.IntegerChoices):
+    POOR = 1, "Poor"
+    FAIR = 2, "Fair"
+    GOOD = 3, "Good"
+    VERY_GOOD = 4, "Very good"
+    EXCELLENT = 5, "Excellent"
+
+
+class PracticeChange(models.TextChoices):
+    YES = "yes", "Yes"
+    NO_ALREADY = "already", "No, this content confirmed my current practice"
+    NO = "no", "No"
+    UNSURE = "unsure", "Not sure yet"
+
+
+class Evaluation(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="evaluations")
+    activity = models.ForeignKey("activities.Activity", on_delete=models.PROTECT, related_name="evaluations")
+    relevance = models.PositiveSmallIntegerField(choices=Agreement.choices)
+    practice_change = models.CharField(max_length=10, choices=PracticeChange.choices)
+    change_description = models.TextField(blank=True)
+    free_of_commercial_bias = models.BooleanField()
+    bias_comment = models.TextField(blank=True)
+    overall_quality = models.PositiveSmallIntegerField(choices=Quality.choices)
+    comments = models.TextField(blank=True)
+    submitted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "activity"], name="credits_evaluation_once_per_learner"),
+            models.CheckConstraint(condition=models.Q(relevance__range=(1, 5)), name="credits_evaluation_relevance"),
+            models.CheckConstraint(
+                condition=models.Q(overall_quality__range=(1, 5)), name="credits_evaluation_quality"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(free_of_commercial_bias=True) | ~models.Q(bias_comment=""),
+                name="credits_evaluation_bias_explained",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Evaluation of {self.activity} by {self.user}"
+
+
+class ObjectiveRating(models.Model):
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.PROTECT, related_name="objective_ratings")
+    objective = models.ForeignKey("activities.LearningObjective", on_delete=models.PROTECT, related_name="+")
+    rating = models.PositiveSmallIntegerField(choices=Agreement.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["evaluation", "objective"], name="credits_rating_once_per_objective"),
+            models.CheckConstraint(condition=models.Q(rating__range=(1, 5)), name="credits_rating_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.objective_id}: {self.rating}"
+
+
+class CreditType(models.TextChoices):
+    AMA_PRA_1 = "ama_pra_1", "AMA PRA Category 1 Credit™"
+    PARTICIPATION = "participation", "Participation (activity designated for AMA PRA Category 1 Credit™)"
+
+
+def _quarter_steps(field: str) -> models.Q:
+    return models.Q(**{f"{field}__gt": 0}) & models.lookups.Exact(Mod(models.F(field) * 4, 1), 0)
+
+
+class CreditClaim(models.Model):
+    """The learner's attested claim: once per activity, the database enforces it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="credit_claims")
+    activity = models.ForeignKey("activities.Activity", on_delete=models.PROTECT, related_name="credit_claims")
+    credit_type = models.CharField(max_length=20, choices=CreditType.choices)
+    amount = models.DecimalField(max_digits=4, decimal_places=2)
+    attestation = models.TextField(help_text="The statement the learner attested to, word for word.")
+    pars_consent = models.BooleanField(default=False)
+    pars_consent_statement = models.TextField(blank=True)
+    claimed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "activity"], name="credits_claim_once_per_activity"),
+            models.CheckConstraint(condition=_quarter_steps("amount"), name="credits_claim_quarter_steps"),
+            models.CheckConstraint(
+                condition=models.Q(pars_consent=False) | ~models.Q(pars_consent_statement=""),
+                name="credits_claim_consent_recorded",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.amount} for {self.activity}"
+
+
+class EntryKind(models.TextChoices):
+    AWARD = "award", "Award"
+    REVERSAL = "reversal", "Reversal"
+
+
+class CreditEntry(models.Model):
+    """The append-only credit ledger; totals are sums of these rows."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="credit_entries")
+    claim = models.ForeignKey(CreditClaim, on_delete=models.PROTECT, related_name="entries")
+    kind = models.CharField(max_length=10, choices=EntryKind.choices)
+    credit_type = models.CharField(max_length=20, choices=CreditType.choices)
+    amount = models.DecimalField(max_digits=5, decimal_places=2, help_text="Negative for a reversal.")
+    earned_on = models.DateField(help_text="The date the credit counts for.")
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["earned_on", "id"]
+        verbose_name_plural = "credit entries"
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "kind"], name="credits_entry_one_of_each_kind"),
+            models.CheckConstraint(
+                condition=models.Q(kind="award", amount__gt=0) | models.Q(kind="reversal", amount__lt=0),
+                name="credits_entry_sign_matches_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.amount} ({self.user})"
+
+
+class Certificate(models.Model):
+    claim = models.OneToOneField(CreditClaim, on_delete=models.PROTECT, related_name="certificate")
+    number = models.CharField(max_length=20, unique=True)
+    verification_code = models.CharField(max_length=32, unique=True)
+    snapshot = models.JSONField(help_text="Everything the certificate prints, frozen at issue.")
+    pdf = models.FileField(upload_to="certificates/", blank=True)
+    pdf_sha256 = models.CharField(max_length=64)
+    issued_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_reason = models.TextField(blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-issued_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(revoked_at__isnull=True, revoked_reason="")
+                | models.Q(revoked_at__isnull=False) & ~models.Q(revoked_reason=""),
+                name="credits_certificate_revocation_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def get_absolute_url(self) -> str:
+        return reverse("credits:certificate", args=[self.number])
+
+    @property
+    def verification_path(self) -> str:
+        return reverse("credits:verify", args=[self.verification_code])
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+
+class ExternalCredit(models.Model):
+    """Credit the learner earned elsewhere and recorded here themselves; never verified by us."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="external_credits")
+    title = models.CharField(max_length=200)
+    provider = models.CharField(max_length=200)
+    completed_on = models.DateField()
+    credit_type = models.CharField(max_length=100, help_text="e.g. AMA PRA Category 1 Credit™, ABIM MOC points")
+    amount = models.DecimalField(
+        max_digits=5, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"), "Enter a positive amount.")]
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-completed_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="credits_external_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.amount})"

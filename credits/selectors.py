@@ -1,0 +1,128 @@
+"""Reads: whether a learner may claim, and their transcript."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Sum
+from django.shortcuts import get_object_or_404
+
+from accounts.models import Profession
+from accounts.selectors import profile_missing_for_certificate
+from activities.models import CREDIT_STEP, Activity
+from credits.models import Certificate, CreditClaim, CreditEntry, CreditType, Evaluation, ExternalCredit
+from quizzes.models import Attempt, QuizKind
+
+
+def credit_type_for(user) -> str:
+    return CreditType.AMA_PRA_1 if user.profession == Profession.PHYSICIAN else CreditType.PARTICIPATION
+
+
+def amount_choices(activity: Activity) -> list[Decimal]:
+    steps = int(activity.max_credits / CREDIT_STEP)
+    return [CREDIT_STEP * step for step in range(1, steps + 1)]
+
+
+def pars_reporting_possible(user) -> bool:
+    """PARS can only match a learner who has a board ID or a licence on file."""
+    return bool(user.board_id or user.license_number)
+
+
+def posttest_passed(*, user, activity) -> bool:
+    return Attempt.objects.filter(user=user, quiz__activity=activity, quiz__kind=QuizKind.POST, passed=True).exists()
+
+
+def evaluation_blockers(*, user, activity) -> list[str]:
+    blockers = []
+    if not posttest_passed(user=user, activity=activity):
+        blockers.append("Pass the post-test first.")
+    if Evaluation.objects.filter(user=user, activity=activity).exists():
+        blockers.append("You have already completed the evaluation for this activity.")
+    return blockers
+
+
+def claim_blockers(*, user, activity) -> list[str]:
+    """Every reason the learner cannot claim credit yet; empty when they can."""
+    blockers = []
+    if not activity.is_released() or activity.is_expired():
+        blockers.append("Credit for this activity is not offered now: it is outside its release and expiration dates.")
+    if CreditClaim.objects.filter(user=user, activity=activity).exists():
+        blockers.append("You have already claimed credit for this activity.")
+        return blockers
+    if not posttest_passed(user=user, activity=activity):
+        blockers.append("Pass the post-test.")
+    if not Evaluation.objects.filter(user=user, activity=activity).exists():
+        blockers.append("Complete the evaluation.")
+    missing = profile_missing_for_certificate(user)
+    if missing:
+        blockers.append(f"Complete your profile: {', '.join(missing)}.")
+    return blockers
+
+
+def certificate_for_owner(*, user, number: str) -> Certificate:
+    """The learner's own certificate; anyone else's is a 404."""
+    queryset = Certificate.objects.select_related("claim__activity")
+    return get_object_or_404(queryset, number=number, claim__user=user)
+
+
+@dataclass(frozen=True)
+class TranscriptRow:
+    claim: CreditClaim
+    certificate: Certificate | None
+    earned_on: date
+    amount: Decimal  # net of any reversal
+
+    @property
+    def revoked(self) -> bool:
+        return self.certificate is not None and self.certificate.is_revoked
+
+
+@dataclass(frozen=True)
+class Transcript:
+    rows: list[TranscriptRow]
+    totals_by_type: dict[str, Decimal]
+    totals_by_year: dict[int, dict[str, Decimal]]
+    external: list[ExternalCredit]
+    external_total: Decimal
+
+
+def transcript(*, user, start: date | None = None, end: date | None = None) -> Transcript:
+    """The learner's ledger in a date range, with totals computed from the entries."""
+    entries = CreditEntry.objects.filter(user=user)
+    external = ExternalCredit.objects.filter(user=user)
+    if start:
+        entries = entries.filter(earned_on__gte=start)
+        external = external.filter(completed_on__gte=start)
+    if end:
+        entries = entries.filter(earned_on__lte=end)
+        external = external.filter(completed_on__lte=end)
+
+    net = entries.values("claim_id", "credit_type").annotate(amount=Sum("amount"))
+    by_claim = {row["claim_id"]: row["amount"] for row in net}
+    claims = (
+        CreditClaim.objects.filter(pk__in=by_claim).select_related("activity", "certificate").order_by("-claimed_at")
+    )
+    earned = dict(entries.filter(kind="award").values_list("claim_id", "earned_on"))
+    rows = [
+        TranscriptRow(
+            claim=claim,
+            certificate=getattr(claim, "certificate", None),
+            earned_on=earned.get(claim.pk, claim.claimed_at.date()),
+            amount=by_claim[claim.pk],
+        )
+        for claim in claims
+    ]
+    totals_by_type: dict[str, Decimal] = defaultdict(Decimal)
+    totals_by_year: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    for entry in entries.values("credit_type", "earned_on", "amount"):
+        totals_by_type[entry["credit_type"]] += entry["amount"]
+        totals_by_year[entry["earned_on"].year][entry["credit_type"]] += entry["amount"]
+    external = list(external)
+    return Transcript(
+        rows=rows,
+        totals_by_type=dict(totals_by_type),
+        totals_by_year={year: dict(types) for year, types in sorted(totals_by_year.items(), reverse=True)},
+        external=external,
+        external_total=sum((credit.amount for credit in external), Decimal(0)),
+    )

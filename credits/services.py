@@ -1,0 +1,255 @@
+"""Writes for evaluation, claims, certificates and self-reported credit."""
+
+import secrets
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from activities.models import Activity
+from credits import pdf
+from credits.models import (
+    Certificate,
+    CreditClaim,
+    CreditEntry,
+    CreditType,
+    EntryKind,
+    Evaluation,
+    ExternalCredit,
+    ObjectiveRating,
+    PracticeChange,
+)
+from credits.selectors import (
+    amount_choices,
+    claim_blockers,
+    credit_type_for,
+    evaluation_blockers,
+    pars_reporting_possible,
+)
+
+
+def attestation_statement(*, credit_type: str, amount: Decimal) -> str:
+    if credit_type == CreditType.AMA_PRA_1:
+        noun = "Credit" if amount == 1 else "Credits"
+        return (
+            f"I attest that I am claiming {amount:.2f} AMA PRA Category 1 {noun}™, only the credit commensurate "
+            "with the extent of my participation in the activity."
+        )
+    return (
+        f"I attest that I participated in this activity for {amount:.2f} hours, the extent of my participation, "
+        "and claim a certificate of participation for that time."
+    )
+
+
+def pars_consent_statement(activity: Activity) -> str:
+    return (
+        f"I consent to {activity.provider.name} reporting my completion of this activity, with my name, birth month "
+        "and day, board ID and licence details, to the ACCME's Program and Activity Reporting System (PARS) for my "
+        "certifying board or state licensing board."
+    )
+
+
+# ------------------------------------------------------------------ evaluation
+
+
+@transaction.atomic
+def evaluation_submit(*, user, activity: Activity, answers: dict, objective_ratings: dict[int, int]) -> Evaluation:
+    blockers = evaluation_blockers(user=user, activity=activity)
+    if blockers:
+        raise ValidationError(blockers)
+    objective_ids = set(activity.objectives.values_list("pk", flat=True))
+    if set(objective_ratings) != objective_ids:
+        raise ValidationError("Rate how well each learning objective was met.")
+    if answers["practice_change"] != PracticeChange.YES:
+        answers = {**answers, "change_description": ""}
+    if answers["free_of_commercial_bias"]:
+        answers = {**answers, "bias_comment": ""}
+    evaluation = Evaluation(user=user, activity=activity, **answers)
+    evaluation.full_clean(validate_unique=False)
+    try:
+        # The unique constraint settles a double submit: the second one fails here.
+        with transaction.atomic():
+            evaluation.save()
+    except IntegrityError:
+        raise ValidationError("You have already completed the evaluation for this activity.") from None
+    ObjectiveRating.objects.bulk_create(
+        ObjectiveRating(evaluation=evaluation, objective_id=objective_id, rating=rating)
+        for objective_id, rating in objective_ratings.items()
+    )
+    return evaluation
+
+
+# ---------------------------------------------------------------------- claims
+
+
+def _snapshot(*, claim: CreditClaim, number: str, code: str, issued_at) -> dict:
+    """Everything the certificate prints, as final text: later edits change nothing."""
+    user, activity = claim.user, claim.activity
+    physician = claim.credit_type == CreditType.AMA_PRA_1
+    credits = f"{claim.amount:.2f}"
+    noun = "Credit" if claim.amount == 1 else "Credits"
+    maximum = f"{activity.max_credits:.2f}"
+    max_noun = "Credit" if activity.max_credits == 1 else "Credits"
+    completed = timezone.localtime(claim.claimed_at).date()
+    issued = timezone.localtime(issued_at)
+    return {
+        "number": number,
+        "document_title": f"Certificate {number}: {activity.title}",
+        "heading": "Certificate of Completion" if physician else "Certificate of Participation",
+        "learner_name": user.certificate_name,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "degree": user.degree_other if user.degree == "OTHER" else user.get_degree_display(),
+        "completion_phrase": f"has completed the {activity.activity_type}",
+        "activity_title": activity.title,
+        "activity_slug": activity.slug,
+        "activity_type": activity.activity_type,
+        "provider": activity.provider.name,
+        "credit_type": claim.credit_type,
+        "credit_type_label": claim.get_credit_type_display(),
+        "amount": credits,
+        "award_sentence_start": "and is awarded" if physician else "and participated for",
+        "award_amount_text": f"{credits} AMA PRA Category 1 {noun}™" if physician else f"{credits} hours",
+        "award_sentence_end": "."
+        if physician
+        else f" in an activity designated for a maximum of {maximum} AMA PRA Category 1 {max_noun}™.",
+        "completed_on": completed.isoformat(),
+        "completed_on_text": date_format(completed, "F j, Y"),
+        "accreditation_statement": activity.provider.accreditation_statement,
+        "designation_statement": activity.credit_designation_statement,
+        "issued_at": issued.isoformat(timespec="seconds"),
+        "issued_on_text": date_format(issued.date(), "F j, Y"),
+        "verify_url": f"{settings.SITE_URL}{Certificate(verification_code=code).verification_path}",
+    }
+
+
+@transaction.atomic
+def credit_claim(*, user, activity: Activity, amount: Decimal, attested: bool, pars_consent: bool) -> Certificate:
+    """Claim credit once: the claim, its ledger entry and its certificate land together or not at all."""
+    blockers = claim_blockers(user=user, activity=activity)
+    if blockers:
+        raise ValidationError(blockers)
+    if amount not in amount_choices(activity):
+        raise ValidationError(
+            f"Choose an amount in steps of 0.25, up to the activity's maximum of {activity.max_credits:.2f}."
+        )
+    if not attested:
+        raise ValidationError("Confirm the attestation to claim credit.")
+    if pars_consent and not pars_reporting_possible(user):
+        raise ValidationError("Add a board ID or licence to your profile before asking us to report to PARS.")
+    credit_type = credit_type_for(user)
+    try:
+        # Twenty parallel requests all reach this insert; the unique constraint
+        # lets exactly one claim in and the others leave without a trace.
+        with transaction.atomic():
+            claim = CreditClaim.objects.create(
+                user=user,
+                activity=activity,
+                credit_type=credit_type,
+                amount=amount,
+                attestation=attestation_statement(credit_type=credit_type, amount=amount),
+                pars_consent=pars_consent,
+                pars_consent_statement=pars_consent_statement(activity) if pars_consent else "",
+            )
+    except IntegrityError:
+        raise ValidationError("You have already claimed credit for this activity.") from None
+    CreditEntry.objects.create(
+        user=user,
+        claim=claim,
+        kind=EntryKind.AWARD,
+        credit_type=credit_type,
+        amount=amount,
+        earned_on=timezone.localtime(claim.claimed_at).date(),
+    )
+    certificate = _issue_certificate(claim)
+    transaction.on_commit(lambda: _email_certificate(certificate))
+    return certificate
+
+
+def _issue_certificate(claim: CreditClaim) -> Certificate:
+    issued_at = timezone.now().replace(microsecond=0)
+    number = f"CME-{issued_at.year}-{claim.pk:06d}"
+    code = secrets.token_urlsafe(18)
+    snapshot = _snapshot(claim=claim, number=number, code=code, issued_at=issued_at)
+    content, digest = pdf.render_certificate(snapshot)
+    certificate = Certificate.objects.create(
+        claim=claim, number=number, verification_code=code, snapshot=snapshot, pdf_sha256=digest, issued_at=issued_at
+    )
+    certificate.pdf.save(f"{number}.pdf", ContentFile(content), save=True)
+    return certificate
+
+
+def _email_certificate(certificate: Certificate) -> None:
+    claim = certificate.claim
+    message = EmailMessage(
+        subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}Your certificate for {certificate.snapshot['activity_title']}",
+        body=render_to_string(
+            "credits/email/certificate.txt", {"certificate": certificate, "site_url": settings.SITE_URL}
+        ),
+        to=[claim.user.email],
+    )
+    message.attach(f"{certificate.number}.pdf", certificate_pdf_bytes(certificate=certificate), "application/pdf")
+    message.send()
+
+
+def certificate_pdf_bytes(*, certificate: Certificate) -> bytes:
+    """The stored PDF; if it is missing, rebuilt from the snapshot and checked against the recorded hash."""
+    if certificate.pdf and default_storage.exists(certificate.pdf.name):
+        with certificate.pdf.open("rb") as stored:
+            return stored.read()
+    content, digest = pdf.render_certificate(certificate.snapshot)
+    if digest != certificate.pdf_sha256:
+        raise RuntimeError(f"Rebuilt PDF for {certificate.number} does not match its recorded SHA-256.")
+    certificate.pdf.save(f"{certificate.number}.pdf", ContentFile(content), save=True)
+    return content
+
+
+@transaction.atomic
+def certificate_revoke(*, certificate: Certificate, reason: str, by) -> Certificate:
+    """Revoke with a recorded reason; the credit is reversed by a new ledger entry, never deleted."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError("Give the reason for revoking this certificate.")
+    locked = Certificate.objects.select_for_update().select_related("claim").get(pk=certificate.pk)
+    if locked.is_revoked:
+        raise ValidationError("This certificate is already revoked.")
+    locked.revoked_at = timezone.now()
+    locked.revoked_reason = reason
+    locked.revoked_by = by
+    locked.save(update_fields=["revoked_at", "revoked_reason", "revoked_by"])
+    award = CreditEntry.objects.get(claim=locked.claim, kind=EntryKind.AWARD)
+    CreditEntry.objects.create(
+        user=award.user,
+        claim=award.claim,
+        kind=EntryKind.REVERSAL,
+        credit_type=award.credit_type,
+        amount=-award.amount,
+        earned_on=award.earned_on,
+        reason=f"Certificate {locked.number} revoked: {reason}",
+    )
+    return locked
+
+
+# ------------------------------------------------------------- self-reported
+
+
+@transaction.atomic
+def external_credit_add(*, user, title, provider, completed_on, credit_type, amount) -> ExternalCredit:
+    credit = ExternalCredit(
+        user=user, title=title, provider=provider, completed_on=completed_on, credit_type=credit_type, amount=amount
+    )
+    credit.full_clean()
+    credit.save()
+    return credit
+
+
+@transaction.atomic
+def external_credit_delete(*, credit: ExternalCredit) -> None:
+    credit.delete()

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from credits import views
+
+app_name = "credits"
+urlpatterns = [
+    path("activities/<slug:slug>/evaluation/", views.evaluation, name="evaluation"),
+    path("activities/<slug:slug>/claim/", views.claim, name="claim"),
+    path("certificates/<str:number>/", views.certificate, name="certificate"),
+    path("certificates/<str:number>/pdf/", views.certificate_pdf, name="certificate_pdf"),
+    path("verify/<str:code>/", views.verify, name="verify"),
+    path("transcript/", views.transcript_page, name="transcript"),
+    path("transcript/transcript.csv", views.transcript_csv, name="transcript_csv"),
+    path("transcript/transcript.pdf", views.transcript_pdf, name="transcript_pdf"),
+    path("transcript/self-reported/", views.external_credit_create, name="external_add"),
+    path("transcript/self-reported/<int:pk>/delete/", views.external_credit_remove, name="external_delete"),
+]

@@ -1,0 +1,169 @@
+"""The certificate PDF, its snapshot, regeneration, verification and revocation."""
+
+import io
+from decimal import Decimal
+from unittest import mock
+
+import pytest
+from django.core.files.storage import default_storage
+from django.urls import reverse
+from pypdf import PdfReader
+
+from credits import pdf
+from credits.models import Certificate
+from credits.services import certificate_pdf_bytes, certificate_revoke, credit_claim
+
+
+@pytest.fixture
+def certificate(ready, activity):
+    return credit_claim(user=ready, activity=activity, amount=Decimal("0.50"), attested=True, pars_consent=False)
+
+
+def pdf_text(content: bytes) -> str:
+    reader = PdfReader(io.BytesIO(content))
+    assert len(reader.pages) == 1
+    return " ".join(reader.pages[0].extract_text().split())
+
+
+class TestThePdf:
+    def test_it_prints_everything_a_board_needs(self, certificate, ready, activity, settings):
+        text = pdf_text(certificate_pdf_bytes(certificate=certificate))
+        assert ready.certificate_name in text
+        assert "Frontline & maintenance <update>" in text  # escaped in HTML, printed as typed
+        assert "0.50 AMA PRA Category 1 Credits™" in text
+        assert "Physicians should claim only the credit commensurate with the extent of their participation" in text
+        assert "is accredited by the Accreditation Council for Continuing Medical Education" in text
+        assert certificate.number in text
+        assert f"{settings.SITE_URL}/verify/{certificate.verification_code}/" in text
+
+    def test_it_is_a_landscape_tagged_pdf_a_with_metadata(self, certificate):
+        content = certificate_pdf_bytes(certificate=certificate)
+        reader = PdfReader(io.BytesIO(content))
+        box = reader.pages[0].mediabox
+        assert (float(box.width), float(box.height)) == (792, 612)
+        assert reader.metadata.title.startswith(f"Certificate {certificate.number}")
+        assert reader.metadata.author == certificate.snapshot["provider"]
+        xmp = reader.xmp_metadata
+        assert xmp is not None
+        assert xmp.pdfaid_part == "3" and xmp.pdfaid_conformance == "U"
+        assert "/StructTreeRoot" in reader.trailer["/Root"]
+        assert reader.trailer["/Root"]["/MarkInfo"]["/Marked"]
+
+    def test_its_hash_is_recorded(self, certificate):
+        import hashlib
+
+        assert hashlib.sha256(certificate_pdf_bytes(certificate=certificate)).hexdigest() == certificate.pdf_sha256
+
+    def test_learner_text_is_escaped(self, user_factory, activity):
+        from tests.credits.conftest import evaluate, pass_posttest
+
+        learner = user_factory(first_name="<b>Ana</b>", last_name="O'Neil & Co")
+        pass_posttest(learner, activity)
+        evaluate(learner, activity)
+        certificate = credit_claim(user=learner, activity=activity, amount=Decimal("0.25"), attested=True,
+                                   pars_consent=False)  # fmt: skip
+        html = pdf.certificate_html(certificate.snapshot)
+        assert "&lt;b&gt;Ana&lt;/b&gt; O&#x27;Neil &amp; Co, MD" in html
+        assert "<b>Ana</b> O'Neil & Co, MD" in pdf_text(certificate_pdf_bytes(certificate=certificate))
+
+
+class TestRecordsStayPut:
+    def test_later_edits_never_change_an_issued_certificate(self, certificate, ready, activity):
+        before = (certificate.snapshot, certificate.pdf_sha256, certificate_pdf_bytes(certificate=certificate))
+        ready.first_name, ready.last_name = "Renamed", "Person"
+        ready.save()
+        activity.title = "A different title"
+        activity.max_credits = Decimal("1.00")
+        activity.save()
+        activity.provider.name = "Another provider"
+        activity.provider.save()
+
+        certificate = Certificate.objects.get(pk=certificate.pk)
+        assert (certificate.snapshot, certificate.pdf_sha256, certificate_pdf_bytes(certificate=certificate)) == before
+
+    def test_a_lost_file_is_rebuilt_byte_for_byte(self, certificate):
+        original = certificate_pdf_bytes(certificate=certificate)
+        default_storage.delete(certificate.pdf.name)
+        assert not default_storage.exists(certificate.pdf.name)
+
+        rebuilt = certificate_pdf_bytes(certificate=Certificate.objects.get(pk=certificate.pk))
+
+        assert rebuilt == original
+        assert default_storage.exists(Certificate.objects.get(pk=certificate.pk).pdf.name)
+
+    def test_downloading_serves_the_stored_file_without_rendering(self, alice_client, certificate):
+        with mock.patch.object(pdf, "render_certificate", side_effect=AssertionError("rendered")):
+            response = alice_client.get(reverse("credits:certificate_pdf", args=[certificate.number]))
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/pdf"
+        assert response.content == certificate_pdf_bytes(certificate=certificate)
+
+
+class TestLocalFilesOnly:
+    @pytest.mark.parametrize(
+        "url",
+        ["http://127.0.0.1:8000/static/css/site.css", "https://example.org/font.woff2", "file:///etc/passwd",
+         "data:text/plain,hello"],
+    )  # fmt: skip
+    def test_the_fetcher_refuses_anything_but_static_files(self, url):
+        with pytest.raises(ValueError, match="local static files only"):
+            pdf.StaticFileFetcher().fetch(url)
+
+    def test_the_fetcher_serves_the_font(self):
+        url = (pdf.STATIC_DIR / "fonts" / "source-sans-3-400.woff2").as_uri()
+        response = pdf.StaticFileFetcher().fetch(url)
+        assert response.read()[:4] == b"wOF2"
+
+    def test_rendering_makes_no_network_request(self, certificate):
+        with mock.patch("urllib.request.OpenerDirector.open", side_effect=AssertionError("network")):
+            pdf.render_certificate(certificate.snapshot)
+
+
+class TestVerification:
+    def test_anyone_can_verify_a_valid_certificate(self, client, certificate, ready):
+        response = client.get(certificate.verification_path)
+        assert response.status_code == 200
+        assert "Valid" in response.text
+        assert ready.certificate_name in response.text
+        assert (
+            certificate.snapshot["activity_title"].replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            in response.text
+        )
+        assert "0.50 AMA PRA Category 1 Credits™" in response.text
+        for private in (ready.email, ready.npi, "Medical oncology"):
+            assert private not in response.text
+
+    def test_a_revoked_certificate_says_so(self, client, certificate, staff_user):
+        certificate_revoke(certificate=certificate, reason="Issued in error", by=staff_user)
+        response = client.get(certificate.verification_path)
+        assert "Revoked" in response.text and "no longer valid" in response.text
+        assert "Issued in error" not in response.text
+
+    def test_an_unknown_code_is_a_404(self, client, certificate):
+        assert client.get(reverse("credits:verify", args=["not-a-real-code"])).status_code == 404
+
+    def test_verification_is_rate_limited(self, client, certificate):
+        statuses = [client.get(certificate.verification_path).status_code for _ in range(31)]
+        assert statuses[:30] == [200] * 30
+        assert statuses[30] == 429
+
+
+class TestRevocationInAdmin:
+    def test_staff_revoke_with_a_reason(self, staff_client, certificate):
+        url = reverse("admin:credits_certificate_revoke", args=[certificate.pk])
+        assert "Revoke certificate" in staff_client.get(url).text
+        staff_client.post(url, {"reason": "Duplicate claim"})
+        certificate.refresh_from_db()
+        assert certificate.is_revoked and certificate.revoked_reason == "Duplicate claim"
+
+    def test_a_reason_is_required(self, staff_client, certificate):
+        url = reverse("admin:credits_certificate_revoke", args=[certificate.pk])
+        response = staff_client.post(url, {"reason": ""})
+        assert response.status_code == 200
+        certificate.refresh_from_db()
+        assert not certificate.is_revoked
+
+    def test_certificates_cannot_be_deleted_in_admin(self, staff_client, certificate):
+        url = reverse("admin:credits_certificate_delete", args=[certificate.pk])
+        assert staff_client.post(url, {"post": "yes"}).status_code == 403
+        assert Certificate.objects.filter(pk=certificate.pk).exists()
