@@ -48,6 +48,16 @@ def attestation_statement(*, credit_type: str, amount: Decimal) -> str:
     )
 
 
+def attestation_prompt(*, credit_type: str) -> str:
+    """The wording beside the checkbox, before the learner has chosen an amount."""
+    if credit_type == CreditType.AMA_PRA_1:
+        return (
+            "I attest that the amount I have chosen is only the AMA PRA Category 1 Credit™ commensurate with the "
+            "extent of my participation in the activity."
+        )
+    return "I attest that the amount I have chosen is the time I spent participating in this activity."
+
+
 def pars_consent_statement(activity: Activity) -> str:
     return (
         f"I consent to {activity.provider.name} reporting my completion of this activity, with my name, birth month "

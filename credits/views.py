@@ -25,7 +25,7 @@ from credits.selectors import (
     transcript,
 )
 from credits.services import (
-    attestation_statement,
+    attestation_prompt,
     certificate_pdf_bytes,
     credit_claim,
     evaluation_submit,
@@ -70,9 +70,7 @@ def claim(request: HttpRequest, slug: str) -> HttpResponse:
     form = ClaimForm(
         request.POST or None,
         amounts=amounts,
-        attestation=attestation_statement(credit_type=credit_type, amount=activity.max_credits).replace(
-            f"{activity.max_credits:.2f}", "the amount chosen above"
-        ),
+        attestation=attestation_prompt(credit_type=credit_type),
         pars_statement=pars_consent_statement(activity) if pars_reporting_possible(user) else "",
     )
     if request.method == "POST" and form.is_valid():
