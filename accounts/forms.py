@@ -4,6 +4,7 @@ from django import forms
 
 from accounts.models import Degree, User
 from accounts.regions import us_jurisdiction_code
+from accounts.services import PROFILE_FIELDS
 
 MONTH_CHOICES = [("", "—")] + [(number, calendar.month_name[number]) for number in range(1, 13)]
 DAY_CHOICES = [("", "—")] + [(number, str(number)) for number in range(1, 32)]
@@ -19,22 +20,7 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = [
-            "first_name",
-            "last_name",
-            "degree",
-            "degree_other",
-            "profession",
-            "specialty",
-            "npi",
-            "certifying_board",
-            "board_id",
-            "birth_month",
-            "birth_day",
-            "country",
-            "license_region",
-            "license_number",
-        ]
+        fields = list(PROFILE_FIELDS)
         widgets = {
             "first_name": forms.TextInput(attrs={"autocomplete": "given-name"}),
             "last_name": forms.TextInput(attrs={"autocomplete": "family-name"}),

@@ -62,7 +62,7 @@ def weasyprint_alone(html: str) -> bytes:
     font_config, fetcher = pdf._fonts_and_fetcher()
     document = HTML(string=html, base_url=pdf.STATIC_DIR.as_uri() + "/", url_fetcher=fetcher)
     return document.write_pdf(
-        stylesheets=[pdf._stylesheet("certificate.css")],
+        stylesheets=[pdf._stylesheet("print-fonts.css"), pdf._stylesheet("certificate.css")],
         font_config=font_config,
         pdf_identifier=SNAPSHOT["number"].encode(),
         **pdf.PDF_OPTIONS,

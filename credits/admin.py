@@ -6,9 +6,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from cme.admin_base import ReadOnlyAdmin, ReadOnlyInline
 from credits.models import Certificate, CreditClaim, CreditEntry, Evaluation, ExternalCredit, ObjectiveRating
 from credits.services import certificate_revoke
-from quizzes.admin import ReadOnlyAdmin
 
 
 class RevokeForm(forms.Form):
@@ -96,14 +96,9 @@ class CreditEntryAdmin(ReadOnlyAdmin):
     list_select_related = ["user", "claim__activity"]
 
 
-class ObjectiveRatingInline(admin.TabularInline):
+class ObjectiveRatingInline(ReadOnlyInline):
     model = ObjectiveRating
-    readonly_fields = ["objective", "rating"]
-    can_delete = False
-    extra = 0
-
-    def has_add_permission(self, request, obj=None):
-        return False
+    fields = ["objective", "rating"]
 
 
 @admin.register(Evaluation)

@@ -62,7 +62,7 @@ def html_to_pdf(html: str, *, identifier: str, stylesheet: str = "certificate.cs
     # A fixed identifier (and the issue date in the HTML metadata) makes the
     # output depend on the snapshot alone, so a lost file is rebuilt identically.
     return document.write_pdf(
-        stylesheets=[_stylesheet(stylesheet)],
+        stylesheets=[_stylesheet("print-fonts.css"), _stylesheet(stylesheet)],
         font_config=font_config,
         pdf_identifier=identifier.encode(),
         **PDF_OPTIONS,

@@ -7,6 +7,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from cme.admin_base import ReadOnlyAdmin, ReadOnlyInline
 from quizzes.interchange import FORMATS, ImportRefusedError, export_quizzes, import_questions
 from quizzes.models import (
     Attempt,
@@ -220,28 +221,9 @@ class QuizAdmin(admin.ModelAdmin):
         return _download(export_quizzes(queryset, fmt="moodlexml"), "moodlexml")
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Accreditation records: visible to staff, never edited or deleted here."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class VersionChoiceInline(admin.TabularInline):
+class VersionChoiceInline(ReadOnlyInline):
     model = VersionChoice
     fields = ["position", "text", "is_correct", "feedback"]
-    readonly_fields = fields
-    can_delete = False
-    extra = 0
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(QuestionVersion)
@@ -253,19 +235,12 @@ class QuestionVersionAdmin(ReadOnlyAdmin):
     inlines = [VersionChoiceInline]
 
 
-class AttemptItemInline(admin.TabularInline):
+class AttemptItemInline(ReadOnlyInline):
     model = AttemptItem
+    fields = ["position", "version", "selected_choice", "is_correct", "answered_at"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("version__question", "selected_choice")
-
-    fields = ["position", "version", "selected_choice", "is_correct", "answered_at"]
-    readonly_fields = fields
-    can_delete = False
-    extra = 0
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Attempt)

@@ -4,6 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import SEED_SLUG
+from tests.browser.conftest import sign_in
 
 
 @pytest.mark.parametrize("width", [1280, 390])
@@ -30,10 +31,7 @@ def test_a_learner_starts_the_activity_in_the_browser(page, alice, password):
     from tests.factories import ActivityFactory
 
     activity = ActivityFactory(title="Browser start check")
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(alice.email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign In").click()
+    sign_in(page, alice.email, password)
 
     page.goto(f"/activities/{activity.slug}/")
     page.get_by_role("button", name="Start the activity").click()

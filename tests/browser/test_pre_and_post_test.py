@@ -6,13 +6,7 @@ from playwright.sync_api import expect
 
 from conftest import SEED_SLUG
 from quizzes.models import Attempt, AttemptItem
-
-
-def sign_in(page, user, password):
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign In").click()
+from tests.browser.conftest import sign_in
 
 
 def answer_every_question(page, attempt_kind: str, *, correctly: bool):
@@ -32,7 +26,7 @@ def answer_every_question(page, attempt_kind: str, *, correctly: bool):
 
 
 def test_pre_test_then_post_test(page, screenshot, axe_violations, seed_questions, alice, password):
-    sign_in(page, alice, password)
+    sign_in(page, alice.email, password)
     page.goto(f"/activities/{SEED_SLUG}/")
     expect(page.get_by_role("heading", name="Take the pre-test before you read")).to_be_visible()
     page.get_by_role("button", name="Start the activity").click()

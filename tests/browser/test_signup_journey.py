@@ -1,32 +1,18 @@
 """A physician signs up, confirms their email, logs in, completes the profile and logs out."""
 
-import re
-
-from django.core import mail
 from playwright.sync_api import expect
 
 from accounts.models import User
+from tests.browser.conftest import sign_up_and_confirm
 
 PASSWORD = "a-long-and-private-passphrase"
-
-
-def confirmation_path() -> str:
-    return re.search(r"https?://[^/\s]+(/\S+)", mail.outbox[-1].body).group(1)
 
 
 def test_sign_up_verify_log_in_edit_profile_and_log_out(page, screenshot, axe_violations, transactional_db):
     page.goto("/")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Sign up").click()
     assert axe_violations() == []
-    page.get_by_label("Email").fill("dr.okafor@example.org")
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_label("Password (again)").fill(PASSWORD)
-    page.get_by_role("button", name="Sign Up").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Verify Your Email Address")
-
-    page.goto(confirmation_path())
-    page.get_by_role("button", name="Confirm").click()
-    expect(page).to_have_url(re.compile(r"/accounts/login/$"))
+    sign_up_and_confirm(page, "dr.okafor@example.org", PASSWORD)
 
     page.get_by_label("Email").fill("dr.okafor@example.org")
     page.get_by_label("Password").fill(PASSWORD)

@@ -4,27 +4,19 @@ import io
 import re
 from pathlib import Path
 
-from django.core import mail
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from conftest import SEED_SLUG
+from tests.browser.conftest import sign_in, sign_up_and_confirm
 from tests.browser.test_pre_and_post_test import answer_every_question
 
 PASSWORD = "a-long-and-private-passphrase"
 
 
 def test_sign_up_to_certificate(page, screenshot, axe_violations, seed_questions):
-    page.goto("/accounts/signup/")
-    page.get_by_label("Email").fill("dr.reyes@example.org")
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_label("Password (again)").fill(PASSWORD)
-    page.get_by_role("button", name="Sign Up").click()
-    page.goto(re.search(r"https?://[^/\s]+(/\S+)", mail.outbox[-1].body).group(1))
-    page.get_by_role("button", name="Confirm").click()
-    page.get_by_label("Email").fill("dr.reyes@example.org")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    sign_up_and_confirm(page, "dr.reyes@example.org", PASSWORD)
+    sign_in(page, "dr.reyes@example.org", PASSWORD)
 
     page.goto("/accounts/profile/")
     page.get_by_label("First name").fill("Lucía")
@@ -63,7 +55,7 @@ def test_sign_up_to_certificate(page, screenshot, axe_violations, seed_questions
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Claim your credit")
     page.get_by_label("Credit to claim").select_option("0.50")
-    page.get_by_label(re.compile("I attest that I am claiming")).check()
+    page.get_by_label(re.compile("I attest that the amount I have chosen")).check()
     assert axe_violations() == []
     screenshot("claim")
     page.get_by_role("button", name="Claim credit and issue my certificate").click()

@@ -1,6 +1,5 @@
 """Twenty parallel claims against PostgreSQL produce exactly one claim, one ledger entry, one certificate."""
 
-import threading
 from decimal import Decimal
 
 import pytest
@@ -9,6 +8,7 @@ from django.db import connection
 
 from credits.models import Certificate, CreditClaim, CreditEntry
 from credits.services import credit_claim
+from tests.concurrency import run_in_parallel
 from tests.credits.conftest import evaluate, pass_posttest
 from tests.factories import ActivityFactory, UserFactory, make_quiz
 
@@ -26,28 +26,17 @@ def test_twenty_parallel_claims_make_one(transactional_db):
     pass_posttest(learner, activity)
     evaluate(learner, activity)
 
-    barrier = threading.Barrier(REQUESTS)
-    outcomes = []
-
-    def request():
-        try:
-            barrier.wait()
-            certificate = credit_claim(
+    outcomes = run_in_parallel(
+        lambda: (
+            credit_claim(
                 user=learner, activity=activity, amount=Decimal("0.50"), attested=True, pars_consent=False
-            )
-            outcomes.append(certificate.number)
-        except ValidationError as error:
-            outcomes.append(error.messages[0])
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=request) for _ in range(REQUESTS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+            ).number
+        ),
+        threads=REQUESTS,
+    )
 
     assert (CreditClaim.objects.count(), CreditEntry.objects.count(), Certificate.objects.count()) == (1, 1, 1)
-    numbers = [outcome for outcome in outcomes if outcome.startswith("CME-")]
+    numbers = [outcome for outcome in outcomes if isinstance(outcome, str)]
     assert numbers == [Certificate.objects.get().number]
-    assert outcomes.count("You have already claimed credit for this activity.") == REQUESTS - 1
+    refusals = [outcome.messages[0] for outcome in outcomes if isinstance(outcome, ValidationError)]
+    assert refusals == ["You have already claimed credit for this activity."] * (REQUESTS - 1)

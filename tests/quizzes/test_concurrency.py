@@ -3,15 +3,13 @@
 SQLite serialises writers, so these run on PostgreSQL only (CI runs both).
 """
 
-import threading
-
 import pytest
-from django.core.exceptions import ValidationError
 from django.db import connection
 
 from activities.models import Enrollment
 from quizzes.models import Attempt, AttemptState
 from quizzes.services import AttemptClosedError, attempt_start, attempt_submit
+from tests.concurrency import run_in_parallel
 from tests.factories import ActivityFactory, UserFactory, make_quiz
 from tests.quizzes.conftest import answer
 
@@ -20,27 +18,6 @@ pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL's row locks"),
 ]
 THREADS = 12
-
-
-def run_in_parallel(function) -> list:
-    barrier = threading.Barrier(THREADS)
-    outcomes = []
-
-    def worker():
-        try:
-            barrier.wait()
-            outcomes.append(function())
-        except (ValidationError, AttemptClosedError) as error:
-            outcomes.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
 
 
 @pytest.fixture
@@ -54,7 +31,7 @@ def learner_and_quiz(transactional_db):
 
 def test_parallel_starts_open_one_attempt(learner_and_quiz):
     user, quiz = learner_and_quiz
-    outcomes = run_in_parallel(lambda: attempt_start(user=user, quiz=quiz).pk)
+    outcomes = run_in_parallel(lambda: attempt_start(user=user, quiz=quiz).pk, threads=THREADS)
     assert Attempt.objects.filter(user=user, quiz=quiz).count() == 1
     assert set(outcomes) == {Attempt.objects.get().pk}
 
@@ -63,7 +40,7 @@ def test_parallel_submits_grade_once(learner_and_quiz):
     user, quiz = learner_and_quiz
     attempt = attempt_start(user=user, quiz=quiz)
     answer(attempt, correct=3)
-    outcomes = run_in_parallel(lambda: attempt_submit(attempt=attempt).pk)
+    outcomes = run_in_parallel(lambda: attempt_submit(attempt=attempt).pk, threads=THREADS)
     graded = [outcome for outcome in outcomes if not isinstance(outcome, Exception)]
     refused = [outcome for outcome in outcomes if isinstance(outcome, AttemptClosedError)]
     assert (len(graded), len(refused)) == (1, THREADS - 1)
