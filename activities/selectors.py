@@ -145,7 +145,15 @@ def learner_progress(*, user, activity: Activity) -> LearnerProgress:
         status = LearnerStatus.IN_PROGRESS
     else:
         status = LearnerStatus.NOT_STARTED
-    article_locked = activity.pretest_required and has_pretest and StepKey.PRETEST not in done and not user.is_staff
+    # The baseline only matters while credit is on offer: an expired activity
+    # stays readable to everyone.
+    article_locked = (
+        activity.pretest_required
+        and has_pretest
+        and StepKey.PRETEST not in done
+        and not user.is_staff
+        and not activity.is_expired()
+    )
     return LearnerProgress(
         status=status,
         steps=steps,

@@ -122,3 +122,11 @@ class TestStarting:
         activity = ActivityFactory()
         alice_client.post(start_url(activity))
         assert 'Front matter<span class="visually-hidden"> (current step)' in bob_client.get(detail_url(activity)).text
+
+
+def test_an_expired_activity_with_a_pretest_stays_readable(client, db):
+    from tests.factories import make_quiz
+
+    activity = ActivityFactory(expired=True, pretest_required=True, body="Still readable text.")
+    make_quiz(activity, "pre", questions=1)
+    assert "Still readable text." in client.get(detail_url(activity)).text

@@ -148,3 +148,26 @@ class TestCharts:
     def test_no_script_or_inline_style_anywhere(self, page):
         assert "<script" not in page
         assert "style=" not in page
+
+
+def test_with_a_required_pretest_the_article_opens_after_it(alice_client, alice, seed_questions):
+    from activities.models import Enrollment
+    from quizzes.models import Quiz
+    from quizzes.services import attempt_start, attempt_submit
+    from tests.quizzes.conftest import answer
+
+    url = reverse("activities:detail", args=[seed_questions.slug])
+    assert "1,157" not in alice_client.get(url).text
+    Enrollment.objects.create(user=alice, activity=seed_questions)
+    attempt = attempt_start(user=alice, quiz=Quiz.objects.get(activity=seed_questions, kind="pre"))
+    answer(attempt, correct=0)
+    attempt_submit(attempt=attempt)
+
+    text = page_text(alice_client.get(url).text)
+    for fact, figure in TRIAL_FIGURES.items():
+        assert figure in text, fact
+
+
+def test_staff_read_the_whole_page_without_a_pretest(staff_client, seed_questions):
+    text = page_text(staff_client.get(reverse("activities:detail", args=[seed_questions.slug])).text)
+    assert all(figure in text for figure in TRIAL_FIGURES.values())
