@@ -124,3 +124,11 @@ def test_the_deploy_check_flags_a_per_process_rate_limit_cache(settings):
     assert [warning.id for warning in rate_limit_cache_is_shared(None)] == ["cme.W001"]
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "t"}}
     assert rate_limit_cache_is_shared(None) == []
+
+
+def test_certificates_go_to_an_s3_bucket_when_one_is_configured():
+    code = "from django.conf import settings; print(settings.STORAGES['default']['BACKEND'])"
+    local = manage("shell", "-c", code, **PRODUCTION_ENV)
+    s3 = manage("shell", "-c", code, **PRODUCTION_ENV, S3_BUCKET="cme-certificates", S3_REGION="us-east-1")
+    assert local.stdout.strip().splitlines()[-1] == "django.core.files.storage.FileSystemStorage"
+    assert s3.stdout.strip().splitlines()[-1] == "storages.backends.s3.S3Storage"
