@@ -129,7 +129,12 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_PREVENT_ENUMERATION = True
 # allauth's rate limits are on by default (failed logins: 10/min per IP and
-# 5 per 5 min per account); they are kept as they are.
+# 5 per 5 min per account) and stay so; its machinery also guards the public
+# certificate verification page.
+ACCOUNT_RATE_LIMITS = {"verify_certificate": "30/m/ip"}
+# Behind N reverse proxies that append to X-Forwarded-For, the client address
+# is N entries from the end; with 0, REMOTE_ADDR is the client.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = urlsplit(SITE_URL).scheme
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]

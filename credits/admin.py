@@ -54,9 +54,6 @@ class CertificateAdmin(ReadOnlyAdmin):
         # Viewing only; the one change staff may make is a revocation, through its own form.
         return False
 
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_staff
-
     def get_urls(self):
         view = self.admin_site.admin_view(self.revoke_view)
         return [path("<int:pk>/revoke/", view, name="credits_certificate_revoke"), *super().get_urls()]
@@ -93,7 +90,7 @@ class CreditEntryAdmin(ReadOnlyAdmin):
     list_display = ["user", "kind", "credit_type", "amount", "earned_on", "claim"]
     list_filter = ["kind", "credit_type"]
     search_fields = ["user__email"]
-    list_select_related = ["user", "claim__activity"]
+    list_select_related = ["user", "claim__activity", "claim__user"]
 
 
 class ObjectiveRatingInline(ReadOnlyInline):

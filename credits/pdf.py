@@ -28,7 +28,7 @@ class StaticFileFetcher(URLFetcher):
 
     def fetch(self, url, headers=None):
         parts = urlsplit(url)
-        if parts.scheme != "file":
+        if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
             raise ValueError(f"Certificates load local static files only, not {url!r}.")
         path = Path(unquote(parts.path)).resolve()
         if not path.is_relative_to(STATIC_DIR.resolve()) or not path.is_file():

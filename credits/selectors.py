@@ -35,6 +35,8 @@ def posttest_passed(*, user, activity) -> bool:
 
 def evaluation_blockers(*, user, activity) -> list[str]:
     blockers = []
+    if not activity.is_released() or activity.is_expired():
+        blockers.append("This activity is outside its release and expiration dates.")
     if not posttest_passed(user=user, activity=activity):
         blockers.append("Pass the post-test first.")
     if Evaluation.objects.filter(user=user, activity=activity).exists():

@@ -1,5 +1,6 @@
 """Writes for evaluation, claims, certificates and self-reported credit."""
 
+import logging
 import secrets
 from decimal import Decimal
 
@@ -33,6 +34,8 @@ from credits.selectors import (
     evaluation_blockers,
     pars_reporting_possible,
 )
+
+logger = logging.getLogger(__name__)
 
 
 def attestation_statement(*, credit_type: str, amount: Decimal) -> str:
@@ -179,7 +182,8 @@ def credit_claim(*, user, activity: Activity, amount: Decimal, attested: bool, p
         earned_on=timezone.localtime(claim.claimed_at).date(),
     )
     certificate = _issue_certificate(claim)
-    transaction.on_commit(lambda: _email_certificate(certificate))
+    # robust: a mail server failure must not turn a committed claim into an error page.
+    transaction.on_commit(lambda: _email_certificate(certificate), robust=True)
     return certificate
 
 
@@ -192,7 +196,7 @@ def _issue_certificate(claim: CreditClaim) -> Certificate:
     certificate = Certificate.objects.create(
         claim=claim, number=number, verification_code=code, snapshot=snapshot, pdf_sha256=digest, issued_at=issued_at
     )
-    certificate.pdf.save(f"{number}.pdf", ContentFile(content), save=True)
+    _store_pdf(certificate, content)
     return certificate
 
 
@@ -209,6 +213,17 @@ def _email_certificate(certificate: Certificate) -> None:
     message.send()
 
 
+class CertificateFileMismatchError(Exception):
+    """A rebuilt PDF differs from the one issued (the template, fonts or WeasyPrint changed)."""
+
+
+def _store_pdf(certificate: Certificate, content: bytes) -> None:
+    # Only the file column is written: a full save() from this copy could put
+    # back fields (a revocation) that changed since it was loaded.
+    certificate.pdf.save(f"{certificate.number}.pdf", ContentFile(content), save=False)
+    Certificate.objects.filter(pk=certificate.pk).update(pdf=certificate.pdf.name)
+
+
 def certificate_pdf_bytes(*, certificate: Certificate) -> bytes:
     """The stored PDF; if it is missing, rebuilt from the snapshot and checked against the recorded hash."""
     if certificate.pdf and default_storage.exists(certificate.pdf.name):
@@ -216,8 +231,9 @@ def certificate_pdf_bytes(*, certificate: Certificate) -> bytes:
             return stored.read()
     content, digest = pdf.render_certificate(certificate.snapshot)
     if digest != certificate.pdf_sha256:
-        raise RuntimeError(f"Rebuilt PDF for {certificate.number} does not match its recorded SHA-256.")
-    certificate.pdf.save(f"{certificate.number}.pdf", ContentFile(content), save=True)
+        logger.error("Rebuilt PDF for certificate %s does not match its recorded SHA-256.", certificate.number)
+        raise CertificateFileMismatchError(certificate.number)
+    _store_pdf(certificate, content)
     return content
 
 

@@ -1,6 +1,8 @@
 import csv
 from decimal import Decimal
 
+from allauth.core import ratelimit
+from allauth.core.internal import ratelimit as allauth_ratelimit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -11,7 +13,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from activities.selectors import activity_for_page
-from cme.ratelimit import over_limit
 from credits import pdf
 from credits.forms import ClaimForm, EvaluationForm, ExternalCreditForm, TranscriptFilterForm
 from credits.models import Certificate, ExternalCredit
@@ -25,6 +26,7 @@ from credits.selectors import (
     transcript,
 )
 from credits.services import (
+    CertificateFileMismatchError,
     attestation_prompt,
     certificate_pdf_bytes,
     credit_claim,
@@ -33,8 +35,6 @@ from credits.services import (
     external_credit_delete,
     pars_consent_statement,
 )
-
-VERIFY_LIMIT_PER_MINUTE = 30
 
 
 @login_required
@@ -108,14 +108,24 @@ def certificate(request: HttpRequest, number: str) -> HttpResponse:
 @login_required
 def certificate_pdf(request: HttpRequest, number: str) -> HttpResponse:
     certificate = certificate_for_owner(user=request.user, number=number)
-    response = HttpResponse(certificate_pdf_bytes(certificate=certificate), content_type="application/pdf")
+    if certificate.is_revoked:
+        context = {"certificate": certificate, "c": certificate.snapshot}
+        return render(request, "credits/certificate.html", context, status=410)
+    try:
+        content = certificate_pdf_bytes(certificate=certificate)
+    except CertificateFileMismatchError:
+        return render(request, "credits/certificate_unavailable.html", {"certificate": certificate}, status=503)
+    response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{certificate.number}.pdf"'
     return response
 
 
 def verify(request: HttpRequest, code: str) -> HttpResponse:
-    if over_limit(request, scope="verify", limit=VERIFY_LIMIT_PER_MINUTE):
-        return render(request, "429.html", status=429)
+    # allauth's limiter (shared cache, locking, proxy-aware client address);
+    # its public wrapper exempts GET requests, so the inner call is used.
+    allowed = allauth_ratelimit.consume(request, app="allauth.account", action="verify_certificate", limit_get=True)
+    if not allowed:
+        return ratelimit.respond_429(request)
     certificate = get_object_or_404(Certificate.objects.only("snapshot", "revoked_at", "number", "issued_at"),
                                     verification_code=code)  # fmt: skip
     response = render(request, "credits/verify.html", {"certificate": certificate, "c": certificate.snapshot})
@@ -148,6 +158,7 @@ def transcript_csv(request: HttpRequest) -> HttpResponse:
     _form, data = _filtered_transcript(request)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="cme-transcript.csv"'
+    response.write("\ufeff")  # a byte-order mark, so spreadsheets read ™ and accents as UTF-8
     writer = csv.writer(response)
     writer.writerow(["Date", "Activity", "Provider", "Credit type", "Credits", "Certificate", "Status", "Source"])
     for row in data.rows:
@@ -167,7 +178,7 @@ def transcript_csv(request: HttpRequest) -> HttpResponse:
 
 def _csv_safe(text: str) -> str:
     # A cell starting with = + - @ would run as a formula in a spreadsheet.
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r", "\n") else text
 
 
 @login_required

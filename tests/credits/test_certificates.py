@@ -167,3 +167,46 @@ class TestRevocationInAdmin:
         url = reverse("admin:credits_certificate_delete", args=[certificate.pk])
         assert staff_client.post(url, {"post": "yes"}).status_code == 403
         assert Certificate.objects.filter(pk=certificate.pk).exists()
+
+
+class TestReviewRegressions:
+    def test_rebuilding_a_lost_file_never_undoes_a_revocation(self, certificate, staff_user):
+        stale = Certificate.objects.get(pk=certificate.pk)  # loaded by a download before the revocation
+        certificate_revoke(certificate=certificate, reason="Duplicate", by=staff_user)
+        default_storage.delete(stale.pdf.name)
+        certificate_pdf_bytes(certificate=stale)
+        fresh = Certificate.objects.get(pk=certificate.pk)
+        assert fresh.is_revoked and fresh.revoked_reason == "Duplicate"
+
+    def test_a_mail_failure_does_not_fail_the_committed_claim(self, alice_client, ready, activity):
+        with mock.patch("django.core.mail.EmailMessage.send", side_effect=OSError("SMTP down")):
+            response = alice_client.post(
+                reverse("credits:claim", args=[activity.slug]), {"amount": "0.50", "attest": "on"}
+            )
+        assert response.status_code == 302
+        assert Certificate.objects.filter(claim__user=ready).exists()
+
+    def test_a_revoked_certificate_is_not_downloadable(self, alice_client, certificate, staff_user):
+        certificate_revoke(certificate=certificate, reason="Issued in error", by=staff_user)
+        response = alice_client.get(reverse("credits:certificate_pdf", args=[certificate.number]))
+        assert response.status_code == 410
+        assert "was revoked" in response.text
+        page = alice_client.get(certificate.claim.activity.get_absolute_url()).text
+        assert f"Your certificate {certificate.number} was revoked" in page
+
+    def test_a_file_that_cannot_be_rebuilt_identically_is_a_clear_503(self, alice_client, certificate):
+        default_storage.delete(certificate.pdf.name)
+        Certificate.objects.filter(pk=certificate.pk).update(pdf_sha256="0" * 64)
+        response = alice_client.get(reverse("credits:certificate_pdf", args=[certificate.number]))
+        assert response.status_code == 503
+        assert "temporarily unavailable" in response.text
+
+    def test_staff_without_permission_cannot_browse_certificates(self, client, user_factory, certificate):
+        clerk = user_factory(is_staff=True)
+        client.force_login(clerk)
+        assert client.get(reverse("admin:credits_certificate_changelist")).status_code == 403
+
+    def test_the_fetcher_refuses_a_file_url_with_a_host(self):
+        url = (pdf.STATIC_DIR / "fonts" / "source-sans-3-400.woff2").as_uri().replace("file://", "file://evil.example")
+        with pytest.raises(ValueError, match="local static files only"):
+            pdf.StaticFileFetcher().fetch(url)

@@ -130,8 +130,9 @@ class TestTranscript:
 
     def test_csv(self, alice_client, ready, certificate):
         self.add_external(ready, title='=HYPERLINK("x")')
-        content = alice_client.get(reverse("credits:transcript_csv")).content.decode()
-        rows = list(csv.reader(io.StringIO(content)))
+        raw = alice_client.get(reverse("credits:transcript_csv")).content
+        assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM for spreadsheets
+        rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
         assert rows[0][:5] == ["Date", "Activity", "Provider", "Credit type", "Credits"]
         assert rows[1][4:7] == ["0.50", certificate.number, "Valid"]
         assert rows[2][1] == '\'=HYPERLINK("x")'  # no formula injection
