@@ -184,6 +184,12 @@ def _choice(marker: str, text: str) -> ChoiceData:
 # -------------------------------------------------------------------- writing
 
 
+def _protected(text: str) -> str:
+    """Escaped text that a reader cannot mistake for a [format] tag or a %weight%."""
+    escaped = escape(text)
+    return f"[markdown]{escaped}" if escaped[:1] in ("[", "%") else escaped
+
+
 def write(blocks) -> str:
     """blocks: (category, [ExportItem, ...]) pairs, one per quiz."""
     lines: list[str] = []
@@ -195,9 +201,9 @@ def write(blocks) -> str:
             lines.append(f"::{escape(item.title)}::[markdown]{escape(item.stem)}{{")
             for choice in item.choices:
                 marker = "=" if choice.is_correct else "~"
-                feedback = f"#{escape(choice.feedback)}" if choice.feedback else ""
-                lines.append(f"\t{marker}{escape(choice.text)}{feedback}")
+                feedback = f"#{_protected(choice.feedback)}" if choice.feedback else ""
+                lines.append(f"\t{marker}{_protected(choice.text)}{feedback}")
             if item.explanation:
-                lines.append(f"\t####{escape(item.explanation)}")
+                lines.append(f"\t####{_protected(item.explanation)}")
             lines += ["}", ""]
     return "\n".join(lines)

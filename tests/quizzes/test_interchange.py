@@ -240,3 +240,22 @@ def test_moodle_html_answers_arrive_as_plain_text(db):
 def test_an_arrow_inside_a_choice_is_not_a_matching_question(db):
     report = import_questions("::Seq::Which sequence?{=THP -> T-DXd ~T-DXd -> THP ~Neither order}")
     assert report.imported == ["Seq"]
+
+
+def test_text_that_looks_like_gift_syntax_round_trips(seed_activity):
+    from quizzes.services import question_create
+    from quizzes.validation import ChoiceData
+
+    question = question_create(
+        activity=seed_activity, title="Tricky", stem="Which?", explanation="[html] is literal here",
+        objective=None, reference=None,
+        choices=[ChoiceData("%50% of patients", True, "[plain] too"), ChoiceData("b", False), ChoiceData("c", False)],
+    )  # fmt: skip
+    quiz = Quiz.objects.create(activity=seed_activity, kind="post")
+    QuizSlot.objects.create(quiz=quiz, question=question, position=1)
+    text = export_quizzes(Quiz.objects.all(), fmt="gift")
+    wipe_questions()
+    import_questions(text)
+    imported = Question.objects.get(title="Tricky")
+    assert imported.explanation == "[html] is literal here"
+    assert imported.choices.values_list("text", "feedback").first() == ("%50% of patients", "[plain] too")
