@@ -76,7 +76,7 @@ def test_the_front_matter_carries_every_required_item(page, seed_activity):
     )
     assert CREDIT_DESIGNATION in text
     assert "Release date: June 15, 2026" in text
-    assert "Expiration date: June 14, 2027" in text
+    assert "Expiration date: June 14, 2028" in text
     assert "Estimated time to complete: 30 minutes" in text
     assert "This activity received no commercial support." in text
     assert "may not be approved by the US Food and Drug Administration" in text
