@@ -85,6 +85,11 @@ def learner_statuses(*, user, activities) -> dict[int, str]:
     return {pk: status(pk) for pk in ids}
 
 
+def activity_for_learner(*, user, slug: str) -> Activity:
+    """The activity this user may see (learners: released; staff: any), with its provider."""
+    return get_object_or_404(Activity.objects.visible_to(user).select_related("provider"), slug=slug)
+
+
 def activity_for_page(*, user, slug: str) -> Activity:
     """The activity with everything its page shows, in a fixed number of queries."""
     queryset = (

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 
 from activities.rendering import render_article
 from activities.selectors import (
+    activity_for_learner,
     activity_for_page,
     catalog_activities,
     learner_progress,
@@ -36,7 +37,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 @login_required
 def start(request: HttpRequest, slug: str) -> HttpResponse:
-    activity = activity_for_page(user=request.user, slug=slug)
+    activity = activity_for_learner(user=request.user, slug=slug)
     try:
         activity_start(user=request.user, activity=activity)
     except ValidationError as error:

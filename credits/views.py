@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from activities.selectors import activity_for_page
+from activities.selectors import activity_for_learner
 from credits import pdf
 from credits.forms import ClaimForm, EvaluationForm, ExternalCreditForm, TranscriptFilterForm
 from credits.models import Certificate, ExternalCredit
@@ -39,7 +39,7 @@ from credits.services import (
 
 @login_required
 def evaluation(request: HttpRequest, slug: str) -> HttpResponse:
-    activity = activity_for_page(user=request.user, slug=slug)
+    activity = activity_for_learner(user=request.user, slug=slug)
     blockers = evaluation_blockers(user=request.user, activity=activity)
     if blockers:
         messages.info(request, blockers[0])
@@ -63,7 +63,7 @@ def evaluation(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def claim(request: HttpRequest, slug: str) -> HttpResponse:
-    activity = activity_for_page(user=request.user, slug=slug)
+    activity = activity_for_learner(user=request.user, slug=slug)
     user = request.user
     amounts = amount_choices(activity)
     credit_type = credit_type_for(user)

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from activities.selectors import activity_for_page
+from activities.selectors import activity_for_learner
 from quizzes.forms import AnswerForm
 from quizzes.models import AttemptState, Question, QuizKind
 from quizzes.rendering import render_stem
@@ -24,7 +24,7 @@ NEXT_ACTIONS = {"next", "previous", "review"}
 
 
 def _quiz_or_404(request: HttpRequest, slug: str, kind: str):
-    activity = activity_for_page(user=request.user, slug=slug)
+    activity = activity_for_learner(user=request.user, slug=slug)
     quiz = published_quizzes(activity).get(kind)
     if quiz is None:
         raise Http404("This activity has no such test.")
