@@ -8,6 +8,8 @@ INSTALLED := $(VENV)/.installed
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo "sudo ")
 
 .PHONY: run test lint format install system-check browser-check migrate clean
+# A half-made venv must not look finished to the next `make`.
+.DELETE_ON_ERROR:
 
 run: install system-check
 	@export DEBUG=$${DEBUG:-true}; set -e; \
@@ -33,7 +35,10 @@ install: $(INSTALLED)
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || \
 		{ echo "Python 3.11 or newer is needed as '$(PYTHON)' (set PYTHON=/path/to/python3.11)."; exit 1; }
-	$(PYTHON) -m venv $(VENV)
+	@$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || { \
+		echo ""; echo "Python cannot create virtual environments here. Install venv support with:"; \
+		echo "    $(SUDO)apt-get install -y python3-venv"; echo ""; exit 1; }
+	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); exit 1; }
 
 $(INSTALLED): $(BIN)/python requirements.txt requirements-dev.txt
 	$(BIN)/python -m pip install --quiet --upgrade pip

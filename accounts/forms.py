@@ -2,8 +2,7 @@ import calendar
 
 from django import forms
 
-from accounts.models import Degree, User
-from accounts.regions import us_jurisdiction_code
+from accounts.models import User
 from accounts.services import PROFILE_FIELDS
 
 MONTH_CHOICES = [("", "—")] + [(number, calendar.month_name[number]) for number in range(1, 13)]
@@ -14,7 +13,12 @@ class ProfileForm(forms.ModelForm):
     """The learner's certificate and reporting details."""
 
     birth_month = forms.TypedChoiceField(
-        choices=MONTH_CHOICES, coerce=int, empty_value=None, required=False, label="Month"
+        choices=MONTH_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        label="Month",
+        widget=forms.Select(attrs={"autocomplete": "bday-month"}),
     )
     birth_day = forms.TypedChoiceField(choices=DAY_CHOICES, coerce=int, empty_value=None, required=False, label="Day")
 
@@ -40,31 +44,3 @@ class ProfileForm(forms.ModelForm):
 
     def clean_npi(self):
         return self.cleaned_data["npi"].strip()
-
-    def clean(self):
-        cleaned = super().clean()
-        month, day = cleaned.get("birth_month"), cleaned.get("birth_day")
-        if (month is None) != (day is None):
-            self.add_error("birth_day", "Give both the month and the day of your birth, or neither.")
-        elif month is not None and day > calendar.monthrange(2000, month)[1]:
-            # 2000 is a leap year, so 29 February stays valid.
-            self.add_error("birth_day", f"{calendar.month_name[month]} has no day {day}.")
-
-        if cleaned.get("degree") == Degree.OTHER and not cleaned.get("degree_other", "").strip():
-            self.add_error("degree_other", "Name your degree or credential.")
-        elif cleaned.get("degree") != Degree.OTHER:
-            cleaned["degree_other"] = ""
-
-        if cleaned.get("board_id") and not cleaned.get("certifying_board"):
-            self.add_error("certifying_board", "Choose the board that issued this board ID.")
-
-        region = cleaned.get("license_region", "").strip()
-        if region and cleaned.get("country") == "US":
-            code = us_jurisdiction_code(region)
-            if code is None:
-                self.add_error("license_region", "Enter a US state or territory, for example NY or New York.")
-            else:
-                cleaned["license_region"] = code
-        if cleaned.get("license_number") and not region:
-            self.add_error("license_region", "Give the state or province that issued your licence.")
-        return cleaned

@@ -1,8 +1,13 @@
+import calendar
+
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django_countries.fields import CountryField
 
+from accounts.regions import us_jurisdiction_code
 from accounts.validators import validate_npi
 
 
@@ -93,8 +98,12 @@ class User(AbstractUser):
     )
     certifying_board = models.CharField(max_length=10, choices=CertifyingBoard.choices, blank=True)
     board_id = models.CharField("board ID", max_length=40, blank=True)
-    birth_month = models.PositiveSmallIntegerField(null=True, blank=True)
-    birth_day = models.PositiveSmallIntegerField(null=True, blank=True)
+    birth_month = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    birth_day = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(31)]
+    )
     country = CountryField(blank=True)
     license_region = models.CharField(
         "state / province of licensure",
@@ -128,6 +137,11 @@ class User(AbstractUser):
                 name="accounts_user_birth_month_day_together",
             ),
             models.CheckConstraint(
+                condition=~models.Q(birth_month=2, birth_day__gt=29)
+                & ~models.Q(birth_month__in=[4, 6, 9, 11], birth_day=31),
+                name="accounts_user_birth_day_exists",
+            ),
+            models.CheckConstraint(
                 condition=models.Q(board_id="") | ~models.Q(certifying_board=""),
                 name="accounts_user_board_id_needs_board",
             ),
@@ -139,6 +153,34 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.email
+
+    def clean(self):
+        """Rules across fields, kept here so the profile page and the admin enforce the same ones."""
+        super().clean()
+        errors = {}
+        month, day = self.birth_month, self.birth_day
+        if (month is None) != (day is None):
+            errors["birth_day"] = "Give both the month and the day of your birth, or neither."
+        elif month is not None and 1 <= month <= 12 and day > calendar.monthrange(2000, month)[1]:
+            # 2000 is a leap year, so 29 February stays valid.
+            errors["birth_day"] = f"{calendar.month_name[month]} has no day {day}."
+        if self.degree == Degree.OTHER and not self.degree_other.strip():
+            errors["degree_other"] = "Name your degree or credential."
+        elif self.degree != Degree.OTHER:
+            self.degree_other = ""
+        if self.board_id and not self.certifying_board:
+            errors["certifying_board"] = "Choose the board that issued this board ID."
+        self.license_region = self.license_region.strip()
+        if self.license_region and self.country == "US":
+            code = us_jurisdiction_code(self.license_region)
+            if code is None:
+                errors["license_region"] = "Enter a US state or territory, for example NY or New York."
+            else:
+                self.license_region = code
+        if self.license_number and not self.license_region:
+            errors["license_region"] = "Give the state or province that issued your licence."
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def certificate_name(self) -> str:

@@ -3,7 +3,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
 
 from activities.rendering import render_article
 from activities.selectors import (
@@ -34,10 +33,13 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "activities/detail.html", context)
 
 
-@require_POST
 @login_required
 def start(request: HttpRequest, slug: str) -> HttpResponse:
     activity = activity_for_learner(user=request.user, slug=slug)
+    if request.method != "POST":
+        # Signing in from a Start button comes back here as a GET: show the
+        # activity so the learner can start it with a real POST.
+        return redirect(activity)
     try:
         activity_start(user=request.user, activity=activity)
     except ValidationError as error:

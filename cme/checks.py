@@ -19,3 +19,39 @@ def rate_limit_cache_is_shared(app_configs, **kwargs):
             )
         ]
     return []
+
+
+_NON_DELIVERING_EMAIL = {
+    "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.locmem.EmailBackend",
+    "django.core.mail.backends.dummy.EmailBackend",
+    "django.core.mail.backends.filebased.EmailBackend",
+}
+
+
+@register(Tags.security, deploy=True)
+def email_is_delivered(app_configs, **kwargs):
+    """Confirmation and reset links carry tokens; a console backend would print them to the logs."""
+    if settings.EMAIL_BACKEND in _NON_DELIVERING_EMAIL:
+        return [
+            Warning(
+                "EMAIL_BACKEND does not deliver mail, so sign-up confirmations, password resets and certificates "
+                "never reach learners.",
+                hint="Set EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend and the EMAIL_HOST settings.",
+                id="cme.W002",
+            )
+        ]
+    return []
+
+
+@register(Tags.database, deploy=True)
+def database_suits_production(app_configs, **kwargs):
+    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        return [
+            Warning(
+                "The database is SQLite; production runs on PostgreSQL (several workers, row locks, backups).",
+                hint="Set DATABASE_URL=postgres://…",
+                id="cme.W003",
+            )
+        ]
+    return []

@@ -62,7 +62,13 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 def env_url(name: str, default: str, *, schemes: tuple[str, ...] = ("http", "https")) -> str:
     value = env_str(name, default)
+    if not value:
+        raise ImproperlyConfigured(f"{name} is required when DEBUG is off.")
     parts = urlsplit(value)
+    try:
+        parts.port  # noqa: B018  (raises on an out-of-range port)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} has an invalid port (got {value!r}).") from None
     if parts.scheme not in schemes or not parts.netloc:
         allowed = " or ".join(f"{scheme}://" for scheme in schemes)
         raise ImproperlyConfigured(f"{name} must be an absolute URL starting with {allowed} (got {value!r}).")
@@ -92,6 +98,12 @@ def env_database(name: str, default: str) -> dict:
         config = dj_database_url.parse(value)
     except ValueError as error:
         raise ImproperlyConfigured(f"{name} is not a valid database URL: {error}") from None
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        # Take the write lock at BEGIN and wait for it, so two simultaneous
+        # writes queue instead of one failing with "database is locked".
+        config["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    elif not config.get("NAME"):
+        raise ImproperlyConfigured(f"{name} must name the database (got {value!r}).")
     if config["ENGINE"] == "django.db.backends.postgresql":
         # Persistent connections avoid a TCP+auth handshake per request; health
         # checks drop a connection the server closed while it sat in the pool.

@@ -28,10 +28,18 @@ SECRET_KEY = env_secret_key("SECRET_KEY", debug=DEBUG, dev_default="django-insec
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS is required when DEBUG is off (comma-separated host names).")
+if not DEBUG and any(host == "*" or host.startswith("*") for host in ALLOWED_HOSTS):
+    # A wildcard lets a forged Host header put an attacker's domain into password-reset links.
+    raise ImproperlyConfigured("ALLOWED_HOSTS must name the site's hosts when DEBUG is off, not a wildcard.")
 
-# The public address of the site, used for links in emails and on certificates
-# produced outside a request.
-SITE_URL = env_url("SITE_URL", "http://127.0.0.1:8000")
+# The public address of the site, printed on certificates and in their QR codes,
+# so production must state it: an https origin with no path.
+SITE_URL = env_url("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "")
+if not DEBUG and (urlsplit(SITE_URL).scheme != "https" or urlsplit(SITE_URL).path not in ("", "/")
+                  or urlsplit(SITE_URL).query or urlsplit(SITE_URL).fragment):  # fmt: skip
+    raise ImproperlyConfigured(
+        f"SITE_URL must be an https:// origin such as https://cme.example.org (got {SITE_URL!r})."
+    )
 SITE_NAME = env_str("SITE_NAME", "Oncology CME")
 CSRF_TRUSTED_ORIGINS = [f"{urlsplit(SITE_URL).scheme}://{urlsplit(SITE_URL).netloc}"]
 

@@ -4,7 +4,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 
 from activities.selectors import activity_for_learner
 from quizzes.forms import AnswerForm
@@ -40,10 +39,11 @@ def quiz_detail(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
     return render(request, "quizzes/quiz.html", context)
 
 
-@require_POST
 @login_required
 def quiz_start(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
     _activity, quiz = _quiz_or_404(request, slug, kind)
+    if request.method != "POST":
+        return redirect(quiz)  # e.g. back from signing in: the quiz page has the Start button
     try:
         attempt = attempt_start(user=request.user, quiz=quiz)
     except ValidationError as error:
@@ -111,10 +111,11 @@ def review(request: HttpRequest, attempt_id: int) -> HttpResponse:
     return render(request, "quizzes/review.html", context)
 
 
-@require_POST
 @login_required
 def submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
     attempt = attempt_for_user(user=request.user, attempt_id=attempt_id)
+    if request.method != "POST":
+        return redirect("quizzes:review", attempt.pk)
     try:
         attempt_submit(attempt=attempt)
     except AttemptClosedError as error:

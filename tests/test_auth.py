@@ -182,3 +182,11 @@ class TestTwoFactor:
         code = recovery.wrap().get_unused_codes()[0]
         logged_in.post(reverse("mfa_authenticate"), {"code": code})
         assert is_logged_in(logged_in)
+
+
+def test_staff_sign_in_to_the_admin_through_allauth(client, staff_user, password):
+    response = client.get(reverse("admin:login"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+    client.post(reverse("admin:login"), {"username": staff_user.email, "password": password})
+    assert not is_logged_in(client)  # the admin's own password form is not a way around 2FA and rate limits

@@ -130,6 +130,9 @@ class TestDatabaseInvariants:
     def test_birth_month_is_a_month(self, db):
         self.assert_refused(birth_month=13, birth_day=1)
 
+    def test_the_birth_day_must_exist(self, db):
+        self.assert_refused(birth_month=2, birth_day=30)
+
     def test_a_board_id_needs_its_board(self, db):
         self.assert_refused(board_id="123")
 
@@ -158,3 +161,30 @@ class TestMissingForCertificate:
     def test_others_do_not_need_an_npi(self, user_factory):
         assert profile_missing_for_certificate(user_factory(npi="", country="CA")) == []
         assert profile_missing_for_certificate(user_factory(npi="", profession=Profession.OTHER_HCP)) == []
+
+
+def test_the_admin_keeps_the_same_profile_rules(staff_client, alice):
+    from django.urls import reverse as admin_reverse
+
+    url = admin_reverse("admin:accounts_user_change", args=[alice.pk])
+    page = staff_client.get(url)
+    form = page.context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None and name != "password"}
+    data.update(
+        {
+            "birth_month": "2",
+            "birth_day": "31",
+            "country": "US",
+            "license_region": "new yrok",
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "00:00:00",
+            "email": "changed@example.org",
+        }
+    )
+    data = {key: value for key, value in data.items() if not isinstance(value, list | tuple)}
+    response = staff_client.post(url, data)
+    assert response.status_code == 200
+    assert "February has no day 31." in response.text
+    assert "Enter a US state or territory" in response.text
+    alice.refresh_from_db()
+    assert (alice.birth_month, alice.email) == (None, "alice@example.org")

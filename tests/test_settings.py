@@ -17,7 +17,8 @@ PRODUCTION_ENV = {
     "SECRET_KEY": secrets.token_urlsafe(50),
     "ALLOWED_HOSTS": "cme.example.org",
     "SITE_URL": "https://cme.example.org",
-    "DATABASE_URL": "sqlite:///:memory:",
+    "DATABASE_URL": "postgres://cme@db.internal:5432/cme",
+    "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
 }
 
 
@@ -102,6 +103,12 @@ class TestReaders:
         ("REDIS_URL", "localhost:6379"),
         ("SECRET_KEY", ""),
         ("ALLOWED_HOSTS", ""),
+        ("ALLOWED_HOSTS", "*"),
+        ("SITE_URL", ""),
+        ("SITE_URL", "http://cme.example.org"),
+        ("SITE_URL", "https://cme.example.org/sub?x=1"),
+        ("SITE_URL", "https://cme.example.org:99999"),
+        ("DATABASE_URL", "postgres://"),
     ],
 )
 def test_start_up_stops_on_a_bad_value_and_names_it(variable, value):
@@ -132,3 +139,16 @@ def test_certificates_go_to_an_s3_bucket_when_one_is_configured():
     s3 = manage("shell", "-c", code, **PRODUCTION_ENV, S3_BUCKET="cme-certificates", S3_REGION="us-east-1")
     assert local.stdout.strip().splitlines()[-1] == "django.core.files.storage.FileSystemStorage"
     assert s3.stdout.strip().splitlines()[-1] == "storages.backends.s3.S3Storage"
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "warning"),
+    [
+        ("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend", "cme.W002"),
+        ("DATABASE_URL", "sqlite:///:memory:", "cme.W003"),
+    ],
+)
+def test_the_deploy_check_flags_a_setting_unfit_for_production(variable, value, warning):
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **{**PRODUCTION_ENV, variable: value})
+    assert result.returncode != 0
+    assert warning in result.stderr + result.stdout
