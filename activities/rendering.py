@@ -12,6 +12,7 @@ import markdown
 import nh3
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
+from markdown.extensions.toc import slugify as toc_slugify
 
 from activities.models import BarSeries, Chart, ChartUnit
 
@@ -21,6 +22,7 @@ ALLOWED_TAGS = {
     "table", "thead", "tbody", "tr", "th", "td", "caption", "a",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"scope"}, "h2": {"id"}, "h3": {"id"}}
+SECTION_ID_PREFIX = "sec-"
 TABLE_WRAPPER_OPEN = '<div class="table-wrap" role="region" tabindex="0" aria-label="Table">'
 CHART_PLACEHOLDER = re.compile(r"<p>\s*\[chart:\s*([a-z0-9-]+)\s*\]\s*</p>")
 
@@ -79,9 +81,32 @@ def render_chart(chart: Chart) -> str:
     return render_to_string("activities/includes/chart.html", chart_layout(chart))
 
 
+def _section_id(value: str, separator: str) -> str:
+    return SECTION_ID_PREFIX + toc_slugify(value, separator)
+
+
+def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
+    # Heading ids come from our own toc slugs; any other id could collide with
+    # the page's landmarks or the charts' aria-labelledby targets.
+    if attribute == "id" and not value.startswith(SECTION_ID_PREFIX):
+        return None
+    return value
+
+
 def render_article(body: str, charts: list[Chart]) -> SafeString:
-    html = markdown.markdown(body, extensions=["tables", "sane_lists", "toc"], output_format="html")
-    clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, link_rel="noopener noreferrer")
+    html = markdown.markdown(
+        body,
+        extensions=["tables", "sane_lists", "toc"],
+        extension_configs={"toc": {"slugify": _section_id}},
+        output_format="html",
+    )
+    clean = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=_keep_attribute,
+        link_rel="noopener noreferrer",
+    )
     by_slug = {chart.slug: chart for chart in charts}
 
     def replace(match: re.Match) -> str:

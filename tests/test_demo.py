@@ -22,3 +22,21 @@ def test_no_demo_accounts_without_debug(db, settings, capsys):
     call_command("load_demo")
     assert not User.objects.exists()
     assert "DEBUG is off" in capsys.readouterr().out
+
+
+def test_loading_again_never_overwrites_existing_rows(db, settings, capsys):
+    from activities.models import Activity
+    from quizzes.models import QuestionVersion
+
+    settings.DEBUG = False
+    call_command("load_demo")
+    assert "her2-mbc-activity.json: 40 new row(s)" in capsys.readouterr().out
+    Activity.objects.update(title="Edited by an author")
+    version = QuestionVersion.objects.first()
+    QuestionVersion.objects.filter(pk=version.pk).update(stem="As an attempt saw it")
+
+    call_command("load_demo")
+
+    assert "her2-mbc-activity.json: already loaded" in capsys.readouterr().out
+    assert Activity.objects.get().title == "Edited by an author"
+    assert QuestionVersion.objects.get(pk=version.pk).stem == "As an attempt saw it"

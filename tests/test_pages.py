@@ -81,3 +81,27 @@ def test_the_favicon_request_finds_the_icon(client, db):
     response = client.get("/favicon.ico")
     assert response.status_code == 301
     assert response["Location"] == "/static/img/favicon.svg"
+
+
+def test_the_email_page_with_a_pending_change_has_no_inline_style(alice_client):
+    alice_client.post(reverse("account_email"), {"action_add": "", "email": "alice.next@example.org"})
+    html = alice_client.get(reverse("account_email")).text
+    assert "alice.next@example.org" in html
+    assert "style=" not in html
+
+
+def test_a_csrf_failure_gets_the_site_page(alice):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(alice)
+    response = client.post(reverse("accounts:profile"), {})
+    assert response.status_code == 403
+    assert "This form has expired" in response.text
+    assert "<style" not in response.text
+
+
+def test_the_profile_page_links_to_password_and_two_factor(alice_client):
+    html = alice_client.get(reverse("accounts:profile")).text
+    assert f'href="{reverse("account_change_password")}"' in html
+    assert f'href="{reverse("mfa_index")}"' in html

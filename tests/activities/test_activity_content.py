@@ -110,3 +110,9 @@ def test_a_wide_table_scrolls_in_a_focusable_box():
     assert html.startswith('<div class="table-wrap" role="region" tabindex="0" aria-label="Table"><table>')
     assert "<td>44.3 vs 29.1 months</td>" in html
     assert html.endswith("</table></div>")
+
+
+def test_heading_ids_cannot_collide_with_the_pages_own_ids():
+    html = render_article('## Main\n\n<h2 id="article">Raw</h2>\n\n### Chart pfs', [])
+    assert 'id="sec-main"' in html and 'id="sec-chart-pfs"' in html
+    assert 'id="main"' not in html and 'id="article"' not in html
