@@ -27,6 +27,10 @@ class LearningObjectiveInline(admin.TabularInline):
 class ContributorInline(admin.TabularInline):
     model = Contributor
     extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("person")
+
     autocomplete_fields = ["person"]
     show_change_link = True  # disclosures are edited on the contributor's own page
 
@@ -39,6 +43,10 @@ class ReferenceInline(admin.TabularInline):
 class ChartInline(admin.TabularInline):
     model = Chart
     extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("source")
+
     fields = ["position", "slug", "title", "unit", "source"]
     show_change_link = True  # bars are edited on the chart's own page
 

@@ -253,6 +253,10 @@ class Chart(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def clean(self):
+        if self.source_id and self.activity_id and self.source.activity_id != self.activity_id:
+            raise ValidationError({"source": "Choose one of this activity's own references."})
+
 
 class BarSeries(models.TextChoices):
     INTERVENTION = "intervention", "Intervention arm"

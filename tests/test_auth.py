@@ -190,3 +190,12 @@ def test_staff_sign_in_to_the_admin_through_allauth(client, staff_user, password
     assert response["Location"].startswith(reverse("account_login"))
     client.post(reverse("admin:login"), {"username": staff_user.email, "password": password})
     assert not is_logged_in(client)  # the admin's own password form is not a way around 2FA and rate limits
+
+
+def test_the_authenticator_page_describes_its_qr_code_and_lets_the_secret_be_copied(client, alice, password):
+    log_in(client, alice.email, password)
+    client.post(reverse("account_reauthenticate"), {"password": password})
+    html = client.get(reverse("mfa_activate_totp")).text
+    assert 'alt="QR code to scan with your authenticator app"' in html
+    secret_input = html.split('id="authenticator_secret"')[1].split(">")[0]
+    assert "readonly" in secret_input and "disabled" not in secret_input

@@ -116,3 +116,13 @@ def test_heading_ids_cannot_collide_with_the_pages_own_ids():
     html = render_article('## Main\n\n<h2 id="article">Raw</h2>\n\n### Chart pfs', [])
     assert 'id="sec-main"' in html and 'id="sec-chart-pfs"' in html
     assert 'id="main"' not in html and 'id="article"' not in html
+
+
+def test_a_chart_cites_only_its_own_activitys_references(db):
+    from activities.models import Reference
+
+    activity, other = ActivityFactory(), ActivityFactory()
+    foreign = Reference.objects.create(activity=other, trial="X", title="X", journal="J", year=2026)
+    chart = Chart(activity=activity, slug="c", title="T", description="D", unit="months", source=foreign)
+    with pytest.raises(ValidationError, match="this activity's own references"):
+        chart.full_clean()
