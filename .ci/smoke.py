@@ -17,6 +17,7 @@ import django
 
 django.setup()
 
+from django.template.loader import render_to_string  # noqa: E402
 from django.test import Client  # noqa: E402
 
 HOST = os.environ["ALLOWED_HOSTS"].split(",")[0]
@@ -45,6 +46,13 @@ def main() -> None:
         hashed = re.search(r"\.[0-9a-f]{12}\.", asset)
         if response.status_code != 200 or not hashed:
             failures.append(f"{asset}: HTTP {response.status_code}{'' if hashed else ', not hashed'}")
+    # Refusals and outage pages must render with DEBUG off too (hashed assets, no request context).
+    for path, expected in {"/verify/a%00b/": 404, "/transcript/?start=%00": 400}.items():
+        status = client.get(path, secure=True).status_code
+        if status != expected:
+            failures.append(f"{path}: HTTP {status}, expected {expected}")
+    outage_page = render_to_string("503.html")
+    assets.update(re.findall(r'(?:href|src)="(/static/[^"]+)"', outage_page))
     if failures:
         print("\n".join(failures))
         sys.exit(1)

@@ -8,7 +8,7 @@ from django.db.models.functions import Lower
 from django_countries.fields import CountryField
 
 from accounts.regions import us_jurisdiction_code
-from accounts.validators import validate_npi
+from accounts.validators import validate_npi, validate_printable_text
 
 
 class Degree(models.TextChoices):
@@ -78,17 +78,31 @@ class User(AbstractUser):
 
     username = None
     email = models.EmailField("email address", unique=True)
+    # Everything printed on a certificate or transcript refuses invisible and
+    # direction-changing characters, in the profile form and the admin alike.
     first_name = models.CharField(
-        "first name", max_length=150, blank=True, help_text="As it should appear on your certificates."
+        "first name",
+        max_length=150,
+        blank=True,
+        help_text="As it should appear on your certificates.",
+        validators=[validate_printable_text],
     )
     last_name = models.CharField(
-        "last name", max_length=150, blank=True, help_text="As it should appear on your certificates."
+        "last name",
+        max_length=150,
+        blank=True,
+        help_text="As it should appear on your certificates.",
+        validators=[validate_printable_text],
     )
 
     degree = models.CharField("degree / credential", max_length=10, choices=Degree.choices, blank=True)
-    degree_other = models.CharField("other degree / credential", max_length=50, blank=True)
+    degree_other = models.CharField(
+        "other degree / credential", max_length=50, blank=True, validators=[validate_printable_text]
+    )
     profession = models.CharField(max_length=20, choices=Profession.choices, blank=True)
-    specialty = models.CharField(max_length=100, blank=True, help_text="For example: Medical oncology.")
+    specialty = models.CharField(
+        max_length=100, blank=True, help_text="For example: Medical oncology.", validators=[validate_printable_text]
+    )
     npi = models.CharField(
         "NPI",
         max_length=10,

@@ -1,10 +1,21 @@
-"""Validators for identifiers that appear on certificates and in PARS reports."""
+"""Validators for identifiers and text that appear on certificates, transcripts and PARS reports."""
+
+import unicodedata
 
 from django.core.exceptions import ValidationError
 
 # CMS defines the NPI check digit as Luhn over the ten digits prefixed with
 # 80840, the card-issuer prefix assigned to US health identifiers.
 _NPI_LUHN_PREFIX = "80840"
+
+# Unicode categories that print as nothing or as something other than what was
+# typed: controls and line breaks (Cc, Zl, Zp), format characters (Cf: bidi
+# overrides that show "Ana" as text read backwards, zero-width spaces and
+# joiners, the byte-order mark), and code points that are unassigned,
+# private-use or lone surrogates (Cn, Co, Cs). Letters, combining marks,
+# punctuation and spaces of every script stay allowed.
+_UNPRINTABLE_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cn", "Co", "Cs"})
+_FRIENDLY_NAMES = {"\n": "line break", "\r": "carriage return", "\t": "tab"}
 
 
 def npi_check_digit_is_valid(npi: str) -> bool:
@@ -27,3 +38,20 @@ def validate_npi(value: str) -> None:
             "This is not a valid NPI: its check digit does not match. Please check for a typo.",
             code="npi_check_digit",
         )
+
+
+def _describe(char: str) -> str:
+    name = _FRIENDLY_NAMES.get(char) or unicodedata.name(char, "").lower()
+    return f"U+{ord(char):04X} ({name})" if name else f"U+{ord(char):04X}"
+
+
+def validate_printable_text(value: str) -> None:
+    """Refuse invisible, control and direction-changing characters in text that is printed."""
+    for char in value:
+        if unicodedata.category(char) in _UNPRINTABLE_CATEGORIES:
+            raise ValidationError(
+                "Remove the invisible or control character %(character)s: this text is printed on certificates "
+                "and transcripts exactly as typed.",
+                code="unprintable_character",
+                params={"character": _describe(char)},
+            )

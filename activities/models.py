@@ -8,6 +8,8 @@ from django.db.models.functions import Mod
 from django.urls import reverse
 from django.utils import timezone
 
+from cme.staff import staff_has_perm
+
 CREDIT_STEP = Decimal("0.25")
 
 
@@ -50,8 +52,8 @@ class ActivityQuerySet(models.QuerySet):
         return self.filter(release_date__lte=today or timezone.localdate())
 
     def visible_to(self, user, today=None):
-        """Learners see released activities; staff also preview unreleased ones."""
-        if user.is_authenticated and user.is_staff:
+        """Learners see released activities; staff who may view activities also preview unreleased ones."""
+        if staff_has_perm(user, "activities.view_activity"):
             return self.all()
         return self.released(today)
 

@@ -6,6 +6,7 @@ from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
 from activities.models import Activity, Chart, Contributor, Enrollment
+from cme.staff import staff_has_perm
 from credits.models import CreditClaim, Evaluation
 from quizzes.models import Attempt, AttemptState, QuizKind
 from quizzes.selectors import published_quizzes
@@ -156,7 +157,7 @@ def learner_progress(*, user, activity: Activity) -> LearnerProgress:
         activity.pretest_required
         and has_pretest
         and StepKey.PRETEST not in done
-        and not user.is_staff
+        and not staff_has_perm(user, "activities.view_activity")
         and not activity.is_expired()
     )
     return LearnerProgress(

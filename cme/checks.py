@@ -55,3 +55,16 @@ def database_suits_production(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register(Tags.security, deploy=True)
+def staff_two_factor_enforced(app_configs, **kwargs):
+    if not settings.STAFF_REQUIRE_2FA:
+        return [
+            Warning(
+                "STAFF_REQUIRE_2FA is off, so staff can open the admin with a password alone.",
+                hint="Unset STAFF_REQUIRE_2FA (it defaults to true) so staff must enrol an authenticator app.",
+                id="cme.W004",
+            )
+        ]
+    return []

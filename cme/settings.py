@@ -57,14 +57,18 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "csp",
     "django_countries",
+    "django_tasks",
+    "django_tasks_db",
     "cme",
     "accounts",
     "activities",
     "quizzes",
     "credits",
+    "notifications",
 ]
 
 MIDDLEWARE = [
+    "cme.middleware.RefuseControlCharactersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -75,6 +79,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "cme.middleware.StaffTwoFactorMiddleware",
 ]
 
 ROOT_URLCONF = "cme.urls"
@@ -136,16 +141,29 @@ ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_PREVENT_ENUMERATION = True
+# The adapter queues allauth's mail (notifications), keys the per-account
+# failed-login limit on the account and the client address, and makes a sign-up
+# for a taken email cost what a real one does.
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 # allauth's rate limits are on by default (failed logins: 10/min per IP and
-# 5 per 5 min per account) and stay so; its machinery also guards the public
-# certificate verification page.
-ACCOUNT_RATE_LIMITS = {"verify_certificate": "30/m/ip"}
+# 5 per 5 min per account from one address) and stay so; its machinery also
+# guards the public certificate verification page.
+ACCOUNT_RATE_LIMITS = {
+    "verify_certificate": "30/m/ip",
+    # One learner must not be able to tie up the workers: PDFs are costly to
+    # render and self-reported rows are bounded (credits.selectors).
+    "transcript_pdf": "6/m/user",
+    "external_credit_add": "30/h/user",
+}
 # Behind N reverse proxies that append to X-Forwarded-For, the client address
 # is N entries from the end; with 0, REMOTE_ADDR is the client.
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = urlsplit(SITE_URL).scheme
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Staff open the admin and staff pages only with an authenticator app enrolled
+# (cme/staff.py); `check --deploy` warns when this is switched off.
+STAFF_REQUIRE_2FA = env_bool("STAFF_REQUIRE_2FA", True)
 MFA_TOTP_ISSUER = SITE_NAME
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -158,6 +176,14 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 if EMAIL_USE_TLS and EMAIL_USE_SSL:
     raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be true.")
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
+# Mail is queued (notifications.services.email_queue) and sent by a background
+# worker: a failed attempt is retried after EMAIL_RETRY_DELAY seconds, doubling
+# each time, until EMAIL_MAX_ATTEMPTS (by default about two hours in all).
+EMAIL_MAX_ATTEMPTS = env_int("EMAIL_MAX_ATTEMPTS", 8, minimum=1)
+EMAIL_RETRY_DELAY = env_int("EMAIL_RETRY_DELAY", 60, minimum=1)
+# Background tasks live in the database, so nothing more is needed to run them:
+# `python manage.py db_worker` (started by `make run`) executes them.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"{SITE_NAME} <no-reply@localhost>")
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 ADMINS = [("Administrators", address) for address in env_list("ADMIN_EMAILS", [])]

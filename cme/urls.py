@@ -9,6 +9,8 @@ admin.site.site_title = "CME administration"
 # Staff sign in through allauth too, so its rate limits and 2FA guard the admin.
 admin.site.login = secure_admin_login(admin.site.login)
 
+handler500 = "cme.views.server_error"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("favicon.ico", views.favicon),

@@ -1,6 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -60,8 +60,7 @@ class CertificateAdmin(ReadOnlyAdmin):
 
     def revoke_view(self, request, pk):
         if not request.user.has_perm("credits.change_certificate"):
-            messages.error(request, "You do not have permission to revoke certificates.")
-            return redirect("admin:credits_certificate_changelist")
+            raise PermissionDenied
         certificate = get_object_or_404(Certificate.objects.select_related("claim__user"), pk=pk)
         form = RevokeForm(request.POST or None)
         if request.method == "POST" and form.is_valid():

@@ -1,6 +1,14 @@
 from django import forms
+from django.utils import timezone
 
-from credits.models import Agreement, ExternalCredit, PracticeChange, Quality
+from credits.models import (
+    EXTERNAL_EARLIEST_DATE,
+    EXTERNAL_MAX_AMOUNT,
+    Agreement,
+    ExternalCredit,
+    PracticeChange,
+    Quality,
+)
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
@@ -92,8 +100,16 @@ class ExternalCreditForm(forms.ModelForm):
     class Meta:
         model = ExternalCredit
         fields = ["title", "provider", "completed_on", "credit_type", "amount"]
-        widgets = {"completed_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {
+            "completed_on": forms.DateInput(attrs={"type": "date", "min": EXTERNAL_EARLIEST_DATE.isoformat()}),
+            "amount": forms.NumberInput(attrs={"min": "0.01", "max": str(EXTERNAL_MAX_AMOUNT), "step": "0.01"}),
+        }
         labels = {"title": "Activity title", "completed_on": "Date completed", "amount": "Credits"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The date picker offers nothing after today; the model refuses it either way.
+        self.fields["completed_on"].widget.attrs["max"] = timezone.localdate().isoformat()
 
 
 class TranscriptFilterForm(forms.Form):

@@ -5,13 +5,24 @@ entry in an append-only ledger (a revocation adds a reversing entry, never an
 edit), and the certificate keeps a snapshot of everything it prints.
 """
 
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Mod
 from django.urls import reverse
+from django.utils import timezone
+
+from accounts.validators import validate_printable_text
+
+# Bounds on what a learner may self-report: nobody practising today earned CME
+# before 1950, and no single activity is worth more than 100 credits; anything
+# outside is a typo (year 1, 999.99) that would distort totals and reports.
+EXTERNAL_EARLIEST_DATE = date(1950, 1, 1)
+EXTERNAL_MAX_AMOUNT = Decimal(100)
 
 
 class Agreement(models.IntegerChoices):
@@ -187,24 +198,68 @@ class Certificate(models.Model):
         return self.revoked_at is not None
 
 
+class CertificateNumberSequence(models.Model):
+    """The last certificate number issued in a year, so numbers run 1, 2, 3… with no gaps.
+
+    A claim locks its year's row and takes the next number inside its own
+    transaction: a claim that fails rolls the number back with it.
+    """
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last_number}"
+
+
 class ExternalCredit(models.Model):
     """Credit the learner earned elsewhere and recorded here themselves; never verified by us."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="external_credits")
-    title = models.CharField(max_length=200)
-    provider = models.CharField(max_length=200)
-    completed_on = models.DateField()
-    credit_type = models.CharField(max_length=100, help_text="e.g. AMA PRA Category 1 Credit™, ABIM MOC points")
+    title = models.CharField(max_length=200, validators=[validate_printable_text])
+    provider = models.CharField(max_length=200, validators=[validate_printable_text])
+    completed_on = models.DateField(
+        validators=[
+            MinValueValidator(
+                EXTERNAL_EARLIEST_DATE,
+                f"Enter a date on or after {EXTERNAL_EARLIEST_DATE:%B} {EXTERNAL_EARLIEST_DATE.day}, "
+                f"{EXTERNAL_EARLIEST_DATE.year}.",
+            )
+        ]
+    )
+    credit_type = models.CharField(
+        max_length=100,
+        help_text="e.g. AMA PRA Category 1 Credit™, ABIM MOC points",
+        validators=[validate_printable_text],
+    )
     amount = models.DecimalField(
-        max_digits=5, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"), "Enter a positive amount.")]
+        max_digits=5,
+        decimal_places=2,
+        validators=[
+            MinValueValidator(Decimal("0.01"), "Enter a positive amount."),
+            MaxValueValidator(EXTERNAL_MAX_AMOUNT, f"Enter at most {EXTERNAL_MAX_AMOUNT} credits for one activity."),
+        ],
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-completed_on", "-id"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(amount__gt=0), name="credits_external_amount_positive"),
+            models.CheckConstraint(
+                condition=models.Q(amount__gt=0, amount__lte=EXTERNAL_MAX_AMOUNT),
+                name="credits_external_amount_in_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(completed_on__gte=EXTERNAL_EARLIEST_DATE), name="credits_external_not_before_1950"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.amount})"
+
+    def clean(self):
+        # "Not in the future" moves every day, so it cannot be a constraint;
+        # today is the site's date, which is what the learner's form shows.
+        super().clean()
+        if self.completed_on and self.completed_on > timezone.localdate():
+            raise ValidationError({"completed_on": "The date completed cannot be in the future."})

@@ -1,4 +1,4 @@
-"""Certificate PDFs, rendered from local files only.
+"""Certificate and transcript PDFs, rendered from local files only.
 
 The renderer reuses one font configuration and one parsed stylesheet for the
 life of the process, and its URL fetcher serves the app's own static files from
@@ -8,6 +8,7 @@ least of all to the app itself.
 
 import hashlib
 import mimetypes
+import os
 from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -15,12 +16,19 @@ from urllib.parse import unquote, urlsplit
 import segno
 from django.conf import settings
 from django.template.loader import render_to_string
+from fontTools.ttLib import TTFont
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 STATIC_DIR = Path(settings.BASE_DIR) / "static"
 PDF_OPTIONS = {"pdf_variant": "pdf/a-3u", "pdf_tags": True}
+
+# Without HarfBuzz's subsetter (libharfbuzz-subset0), WeasyPrint subsets fonts
+# with fontTools, which stamps each subset font with the current time unless
+# SOURCE_DATE_EPOCH (the reproducible-builds convention) fixes it: a lost
+# certificate rebuilt a second later would no longer match its recorded hash.
+os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
 
 
 class StaticFileFetcher(URLFetcher):
@@ -70,6 +78,49 @@ def html_to_pdf(html: str, *, identifier: str, stylesheet: str = "certificate.cs
         pdf_identifier=identifier.encode(),
         **PDF_OPTIONS,
     )
+
+
+# The cost of printing text, for selectors.printable() to bound one PDF's
+# rendering time; a unit is about one character of plain text, and a row costs
+# a little besides its text. Characters the embedded font has no glyph for (Ł,
+# Greek, Cyrillic, Arabic, symbols…) cost more: a fallback system font prints
+# them, and WeasyPrint subsets every glyph used into the PDF, slowly unless
+# HarfBuzz's subsetter (libharfbuzz-subset0) is installed. The first brings in
+# a whole font; each different one adds a glyph to subset. bench/transcript_pdf.py
+# --text scripts|symbols measures these.
+ROW_COST = 50
+UNCOVERED_CHARACTER_COST = 2
+NEW_GLYPH_COST = 20
+FALLBACK_FONT_COST = 4_000
+
+
+@cache
+def _embedded_characters() -> frozenset[str]:
+    """The characters the printed font (Source Sans 3, regular) has glyphs for."""
+    return frozenset(map(chr, TTFont(STATIC_DIR / "fonts" / "source-sans-3-400.woff2").getBestCmap()))
+
+
+def print_cost(texts, *, seen: set[str]) -> int:
+    """What printing these texts costs; `seen` collects the characters set in fallback fonts so far."""
+    embedded = _embedded_characters()
+    uncovered = [char for text in texts for char in text if char not in embedded and not char.isspace()]
+    new = set(uncovered) - seen
+    cost = sum(map(len, texts)) + UNCOVERED_CHARACTER_COST * len(uncovered) + NEW_GLYPH_COST * len(new)
+    if new and not seen:
+        cost += FALLBACK_FONT_COST
+    seen |= new
+    return cost
+
+
+def transcript_html(*, user, transcript, generated, start=None, end=None) -> str:
+    context = {"transcript": transcript, "user": user, "generated": generated, "start": start, "end": end}
+    return render_to_string("credits/transcript_pdf.html", context)
+
+
+def render_transcript(*, user, transcript, generated, start=None, end=None) -> bytes:
+    """The transcript PDF; pass it selectors.printable()'s transcript, which bounds the rows it renders."""
+    html = transcript_html(user=user, transcript=transcript, generated=generated, start=start, end=end)
+    return html_to_pdf(html, identifier=f"transcript-{user.pk}", stylesheet="transcript.css")
 
 
 def render_certificate(snapshot: dict) -> tuple[bytes, str]:

@@ -1,7 +1,7 @@
 """Reads: whether a learner may claim, and their transcript."""
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
@@ -11,8 +11,21 @@ from django.shortcuts import get_object_or_404
 from accounts.models import Profession
 from accounts.selectors import profile_missing_for_certificate
 from activities.models import CREDIT_STEP, Activity
+from credits import pdf
 from credits.models import Certificate, CreditClaim, CreditEntry, CreditType, Evaluation, ExternalCredit
 from quizzes.models import Attempt, QuizKind
+
+# Self-reported entries a learner can keep: far more than a career's licence
+# renewals need, and few enough that one learner's transcript stays cheap.
+EXTERNAL_CREDIT_LIMIT = 200
+
+# How much one transcript PDF may print, in the units of pdf.print_cost (about
+# one character of plain text each). Rendering time follows the rows and their
+# text, so the PDF takes the most recent rows up to this budget and says how
+# many older ones it left out: about 50 rows of ordinary length, 16 filled to
+# the longest text the form accepts. bench/transcript_pdf.py calibrates it to
+# stay under a second on a busy two-CPU machine.
+TRANSCRIPT_PDF_BUDGET = 9_000
 
 
 def credit_type_for(user) -> str:
@@ -87,6 +100,17 @@ class Transcript:
     totals_by_year: dict[int, dict[str, Decimal]]
     external: list[ExternalCredit]
     external_total: Decimal
+    # Set by printable(): the older rows left out of a PDF, and the latest date among them.
+    omitted: int = 0
+    omitted_latest: date | None = None
+
+    @property
+    def entry_count(self) -> int:
+        return len(self.rows) + len(self.external) + self.omitted
+
+    @property
+    def printed_count(self) -> int:
+        return len(self.rows) + len(self.external)
 
 
 def transcript(*, user, start: date | None = None, end: date | None = None) -> Transcript:
@@ -128,3 +152,32 @@ def transcript(*, user, start: date | None = None, end: date | None = None) -> T
         external=external,
         external_total=sum((credit.amount for credit in external), Decimal(0)),
     )
+
+
+def printable(data: Transcript, *, heading: str = "", budget: int = TRANSCRIPT_PDF_BUDGET) -> Transcript:
+    """The transcript as one PDF prints it: the most recent rows that fit the budget, totals for the whole period.
+
+    heading is the other text the PDF prints (the learner's name). The most
+    recent row is printed even alone over budget: it has to be somewhere, and
+    the longest text one row can hold bounds its cost.
+    """
+    texts = [
+        (row.earned_on, row, (row.claim.activity.title, row.claim.get_credit_type_display())) for row in data.rows
+    ] + [(credit.completed_on, credit, (credit.title, credit.provider, credit.credit_type)) for credit in data.external]
+    texts.sort(key=lambda item: item[0], reverse=True)  # stable: same-day rows keep their order
+    seen: set[str] = set()
+    spent = pdf.print_cost([heading], seen=seen)
+    kept = set()
+    for position, (_day, item, row_texts) in enumerate(texts):
+        spent += pdf.ROW_COST + pdf.print_cost(row_texts, seen=seen)
+        if spent > budget and kept:
+            left_out = texts[position:]
+            return replace(
+                data,
+                rows=[row for row in data.rows if id(row) in kept],
+                external=[credit for credit in data.external if id(credit) in kept],
+                omitted=len(left_out),
+                omitted_latest=left_out[0][0],
+            )
+        kept.add(id(item))
+    return data

@@ -2,13 +2,14 @@
 
 import logging
 import secrets
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -18,6 +19,7 @@ from activities.models import Activity
 from credits import pdf
 from credits.models import (
     Certificate,
+    CertificateNumberSequence,
     CreditClaim,
     CreditEntry,
     CreditType,
@@ -28,12 +30,14 @@ from credits.models import (
     PracticeChange,
 )
 from credits.selectors import (
+    EXTERNAL_CREDIT_LIMIT,
     amount_choices,
     claim_blockers,
     credit_type_for,
     evaluation_blockers,
     pars_reporting_possible,
 )
+from notifications.services import email_queue
 
 logger = logging.getLogger(__name__)
 
@@ -181,15 +185,31 @@ def credit_claim(*, user, activity: Activity, amount: Decimal, attested: bool, p
         amount=amount,
         earned_on=timezone.localtime(claim.claimed_at).date(),
     )
-    certificate = _issue_certificate(claim)
-    # robust: a mail server failure must not turn a committed claim into an error page.
-    transaction.on_commit(lambda: _email_certificate(certificate), robust=True)
+    certificate, content = _issue_certificate(claim)
+    _email_certificate(certificate, content)
     return certificate
 
 
-def _issue_certificate(claim: CreditClaim) -> Certificate:
+def _next_certificate_number(*, year: int) -> int:
+    """The year's next number, taken under a row lock that holds until the claim commits or rolls back.
+
+    Called only once the claim's own row is in (a losing duplicate has already
+    left), so every number taken belongs to a certificate that commits, or goes
+    back with its rollback: the numbers have no gaps.
+    """
+    # INSERT … ON CONFLICT DO NOTHING: the first claim of a year creates the
+    # row; one racing it waits for that insert and then finds the row.
+    CertificateNumberSequence.objects.bulk_create([CertificateNumberSequence(year=year)], ignore_conflicts=True)
+    sequence = CertificateNumberSequence.objects.select_for_update().get(year=year)
+    sequence.last_number += 1
+    sequence.save(update_fields=["last_number"])
+    return sequence.last_number
+
+
+def _issue_certificate(claim: CreditClaim) -> tuple[Certificate, bytes]:
     issued_at = timezone.now().replace(microsecond=0)
-    number = f"CME-{issued_at.year}-{claim.pk:06d}"
+    year = timezone.localtime(issued_at).year  # the year printed on the certificate
+    number = f"CME-{year}-{_next_certificate_number(year=year):06d}"
     code = secrets.token_urlsafe(18)
     snapshot = _snapshot(claim=claim, number=number, code=code, issued_at=issued_at)
     content, digest = pdf.render_certificate(snapshot)
@@ -197,20 +217,21 @@ def _issue_certificate(claim: CreditClaim) -> Certificate:
         claim=claim, number=number, verification_code=code, snapshot=snapshot, pdf_sha256=digest, issued_at=issued_at
     )
     _store_pdf(certificate, content)
-    return certificate
+    return certificate, content
 
 
-def _email_certificate(certificate: Certificate) -> None:
-    claim = certificate.claim
-    message = EmailMessage(
+def _email_certificate(certificate: Certificate, content: bytes) -> None:
+    # Queued with the claim: it goes out only if the claim commits, and a mail
+    # server that is down or slow delays the email, never the claim.
+    email_queue(
+        kind="certificate",
+        to=[certificate.claim.user.email],
         subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}Your certificate for {certificate.snapshot['activity_title']}",
         body=render_to_string(
             "credits/email/certificate.txt", {"certificate": certificate, "site_url": settings.SITE_URL}
         ),
-        to=[claim.user.email],
+        attachments=[(f"{certificate.number}.pdf", content, "application/pdf")],
     )
-    message.attach(f"{certificate.number}.pdf", certificate_pdf_bytes(certificate=certificate), "application/pdf")
-    message.send()
 
 
 class CertificateFileMismatchError(Exception):
@@ -267,11 +288,22 @@ def certificate_revoke(*, certificate: Certificate, reason: str, by) -> Certific
 
 
 @transaction.atomic
-def external_credit_add(*, user, title, provider, completed_on, credit_type, amount) -> ExternalCredit:
+def external_credit_add(
+    *, user, title: str, provider: str, completed_on: date, credit_type: str, amount: Decimal
+) -> ExternalCredit:
+    """Record credit earned elsewhere, up to EXTERNAL_CREDIT_LIMIT entries per learner."""
     credit = ExternalCredit(
         user=user, title=title, provider=provider, completed_on=completed_on, credit_type=credit_type, amount=amount
     )
     credit.full_clean()
+    # The learner's row is the lock: parallel adds queue here, so each counts
+    # the others' entries and together they cannot pass the limit.
+    get_user_model().objects.select_for_update().only("pk").get(pk=user.pk)
+    if ExternalCredit.objects.filter(user=user).count() >= EXTERNAL_CREDIT_LIMIT:
+        raise ValidationError(
+            f"You can keep up to {EXTERNAL_CREDIT_LIMIT} self-reported entries. Remove ones you no longer need "
+            "before adding more."
+        )
     credit.save()
     return credit
 

@@ -1,5 +1,6 @@
 import csv
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from allauth.core import ratelimit
 from allauth.core.internal import ratelimit as allauth_ratelimit
@@ -8,8 +9,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from activities.selectors import activity_for_learner
@@ -17,12 +18,14 @@ from credits import pdf
 from credits.forms import ClaimForm, EvaluationForm, ExternalCreditForm, TranscriptFilterForm
 from credits.models import Certificate, ExternalCredit
 from credits.selectors import (
+    EXTERNAL_CREDIT_LIMIT,
     amount_choices,
     certificate_for_owner,
     claim_blockers,
     credit_type_for,
     evaluation_blockers,
     pars_reporting_possible,
+    printable,
     transcript,
 )
 from credits.services import (
@@ -87,7 +90,7 @@ def claim(request: HttpRequest, slug: str) -> HttpResponse:
                 form.add_error(None, message)
         else:
             messages.success(
-                request, "Your credit is claimed and your certificate is ready. We have emailed you a copy."
+                request, "Your credit is claimed and your certificate is ready. A copy is on its way to you by email."
             )
             return redirect(certificate)
     context = {
@@ -99,12 +102,16 @@ def claim(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "credits/claim.html", context)
 
 
+# Certificates and transcripts carry names, NPIs and credit history: no shared
+# cache or browser history may keep a copy (never_cache sends private, no-store).
+@never_cache
 @login_required
 def certificate(request: HttpRequest, number: str) -> HttpResponse:
     certificate = certificate_for_owner(user=request.user, number=number)
     return render(request, "credits/certificate.html", {"certificate": certificate, "c": certificate.snapshot})
 
 
+@never_cache
 @login_required
 def certificate_pdf(request: HttpRequest, number: str) -> HttpResponse:
     certificate = certificate_for_owner(user=request.user, number=number)
@@ -138,24 +145,39 @@ def _filtered_transcript(request: HttpRequest):
     start = end = None
     if form.is_bound and form.is_valid():
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
-    return form, transcript(user=request.user, start=start, end=end)
+    return form, start, end, transcript(user=request.user, start=start, end=end)
 
 
-@login_required
-def transcript_page(request: HttpRequest) -> HttpResponse:
-    form, data = _filtered_transcript(request)
+def _transcript_page(request: HttpRequest, *, external_form=None, status: int = 200) -> HttpResponse:
+    form, start, _end, data = _filtered_transcript(request)
+    printed = printable(data, heading=request.user.certificate_name)
+    earlier_query = ""
+    if printed.omitted:
+        # The filter that prints what this PDF leaves out: the same start, ending where the cut was.
+        earlier = {"start": start.isoformat()} if start else {}
+        earlier_query = urlencode({**earlier, "end": printed.omitted_latest.isoformat()})
     context = {
         "filter_form": form,
         "transcript": data,
-        "external_form": ExternalCreditForm(),
+        "printed": printed,
+        "earlier_query": earlier_query,
+        "external_form": external_form or ExternalCreditForm(),
+        "external_limit": EXTERNAL_CREDIT_LIMIT,
         "query": request.GET.urlencode(),
     }
-    return render(request, "credits/transcript.html", context)
+    return render(request, "credits/transcript.html", context, status=status)
 
 
+@never_cache
+@login_required
+def transcript_page(request: HttpRequest) -> HttpResponse:
+    return _transcript_page(request)
+
+
+@never_cache
 @login_required
 def transcript_csv(request: HttpRequest) -> HttpResponse:
-    _form, data = _filtered_transcript(request)
+    _form, _start, _end, data = _filtered_transcript(request)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="cme-transcript.csv"'
     response.write("\ufeff")  # a byte-order mark, so spreadsheets read ™ and accents as UTF-8
@@ -181,13 +203,21 @@ def _csv_safe(text: str) -> str:
     return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r", "\n") else text
 
 
+@never_cache
 @login_required
 def transcript_pdf(request: HttpRequest) -> HttpResponse:
-    _form, data = _filtered_transcript(request)
-    html = render_to_string(
-        "credits/transcript_pdf.html", {"transcript": data, "user": request.user, "generated": timezone.now()}
+    # A PDF costs up to a second of a worker (printable() bounds it): a few a
+    # minute per learner, through the same limiter as verify (GET included).
+    if not allauth_ratelimit.consume(request, app="allauth.account", action="transcript_pdf", limit_get=True):
+        return ratelimit.respond_429(request)
+    _form, start, end, data = _filtered_transcript(request)
+    content = pdf.render_transcript(
+        user=request.user,
+        transcript=printable(data, heading=request.user.certificate_name),
+        generated=timezone.now(),
+        start=start,
+        end=end,
     )
-    content = pdf.html_to_pdf(html, identifier=f"transcript-{request.user.pk}", stylesheet="transcript.css")
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = 'attachment; filename="cme-transcript.pdf"'
     return response
@@ -197,6 +227,13 @@ def transcript_pdf(request: HttpRequest) -> HttpResponse:
 @login_required
 def external_credit_create(request: HttpRequest) -> HttpResponse:
     form = ExternalCreditForm(request.POST)
+    if not ratelimit.consume(request, action="external_credit_add"):
+        messages.error(
+            request,
+            "You have added self-reported credit many times in the last hour, so adding is paused for now. "
+            "Nothing was saved; please try again later.",
+        )
+        return _transcript_page(request, external_form=form, status=429)
     if form.is_valid():
         try:
             external_credit_add(user=request.user, **form.cleaned_data)
@@ -205,9 +242,7 @@ def external_credit_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Self-reported credit added to your transcript.")
             return redirect("credits:transcript")
-    _filter, data = _filtered_transcript(request)
-    context = {"filter_form": TranscriptFilterForm(), "transcript": data, "external_form": form, "query": ""}
-    return render(request, "credits/transcript.html", context, status=400)
+    return _transcript_page(request, external_form=form, status=400)
 
 
 @require_POST

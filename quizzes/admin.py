@@ -1,6 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
@@ -20,7 +20,7 @@ from quizzes.models import (
     QuizSlot,
     VersionChoice,
 )
-from quizzes.services import question_snapshot
+from quizzes.services import question_snapshot, question_status_set
 from quizzes.validation import ChoiceData, single_best_answer_problems, single_best_answer_warnings
 
 
@@ -110,7 +110,20 @@ class QuestionAdmin(admin.ModelAdmin):
         extra = [path("import/", self.admin_site.admin_view(self.import_view), name="quizzes_question_import")]
         return extra + super().get_urls()
 
+    # An import adds questions and places them in quizzes, published ones
+    # included, so it needs both rights, whatever the staff flag says.
+    import_permissions = ("quizzes.add_question", "quizzes.change_quiz")
+
+    def has_import_permission(self, request) -> bool:
+        return request.user.has_perms(self.import_permissions)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "can_import": self.has_import_permission(request)}
+        return super().changelist_view(request, extra_context)
+
     def import_view(self, request):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
         form = QuestionImportForm(request.POST or None, request.FILES or None)
         report = None
         if request.method == "POST" and form.is_valid():
@@ -144,34 +157,33 @@ class QuestionAdmin(admin.ModelAdmin):
             return None
         return _download(export_quizzes(quizzes, fmt=fmt, questions=queryset), fmt)
 
-    @admin.action(description="Export the selected questions as GIFT")
+    @admin.action(description="Export the selected questions as GIFT", permissions=["view"])
     def export_gift(self, request, queryset):
         return self._export(request, queryset, "gift")
 
-    @admin.action(description="Export the selected questions as Moodle XML")
+    @admin.action(description="Export the selected questions as Moodle XML", permissions=["view"])
     def export_moodle_xml(self, request, queryset):
         return self._export(request, queryset, "moodlexml")
 
-    @admin.action(description="Publish the selected questions")
+    @admin.action(description="Publish the selected questions", permissions=["change"])
     def publish(self, request, queryset):
         published, refused = 0, []
         for question in queryset.select_related("objective", "reference"):
-            question.status = QuestionStatus.PUBLISHED
             try:
-                question.full_clean()
+                question_status_set(question=question, status=QuestionStatus.PUBLISHED)
             except ValidationError as error:
                 refused.append(f"{question.title}: {' '.join(error.messages)}")
-                continue
-            question.save(update_fields=["status", "updated_at"])
-            published += 1
+            else:
+                published += 1
         messages.success(request, f"Published {published} question(s).")
         for problem in refused:
             messages.error(request, problem)
 
-    @admin.action(description="Return the selected questions to draft")
+    @admin.action(description="Return the selected questions to draft", permissions=["change"])
     def unpublish(self, request, queryset):
-        count = queryset.update(status=QuestionStatus.DRAFT)
-        messages.success(request, f"{count} question(s) returned to draft.")
+        for question in queryset:
+            question_status_set(question=question, status=QuestionStatus.DRAFT)
+        messages.success(request, f"{len(queryset)} question(s) returned to draft.")
 
 
 class QuestionImportForm(forms.Form):
@@ -212,11 +224,11 @@ class QuizAdmin(admin.ModelAdmin):
     def question_total(self, quiz):
         return quiz.slot_total
 
-    @admin.action(description="Export the selected quizzes as GIFT")
+    @admin.action(description="Export the selected quizzes as GIFT", permissions=["view"])
     def export_gift(self, request, queryset):
         return _download(export_quizzes(queryset, fmt="gift"), "gift")
 
-    @admin.action(description="Export the selected quizzes as Moodle XML")
+    @admin.action(description="Export the selected quizzes as Moodle XML", permissions=["view"])
     def export_moodle_xml(self, request, queryset):
         return _download(export_quizzes(queryset, fmt="moodlexml"), "moodlexml")
 

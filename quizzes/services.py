@@ -109,6 +109,15 @@ def question_create(*, activity, title, stem, explanation, objective, reference,
 
 
 @transaction.atomic
+def question_status_set(*, question: Question, status: str) -> Question:
+    """Publish or withdraw a question; publishing checks what a published item needs."""
+    question.status = status
+    question.full_clean()
+    question.save(update_fields=["status", "updated_at"])
+    return question
+
+
+@transaction.atomic
 def attempt_start(*, user, quiz: Quiz) -> Attempt:
     """Resume the learner's open attempt, or begin a new one if the rules allow."""
     activity = quiz.activity

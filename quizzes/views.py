@@ -1,11 +1,12 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, user_passes_test
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from activities.selectors import activity_for_learner
+from cme.staff import staff_permission_required
 from quizzes.forms import AnswerForm
 from quizzes.models import AttemptState, Question, QuizKind
 from quizzes.rendering import render_stem
@@ -150,7 +151,7 @@ def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
     return render(request, "quizzes/result.html", context)
 
 
-@user_passes_test(lambda user: user.is_active and user.is_staff)
+@staff_permission_required("quizzes.view_question")
 def preview(request: HttpRequest, question_id: int) -> HttpResponse:
     question = get_object_or_404(Question.objects.prefetch_related("choices"), pk=question_id)
     context = {

@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import factory
 from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
@@ -41,6 +42,12 @@ class UserFactory(DjangoModelFactory):
         if create:
             verified = True if extracted is None else extracted
             EmailAddress.objects.create(user=user, email=user.email, verified=verified, primary=True)
+
+    @factory.post_generation
+    def authenticator(user, create, extracted, **kwargs):
+        """Staff get an authenticator app by default, as the admin requires; pass authenticator=False for none."""
+        if create and (user.is_staff if extracted is None else extracted):
+            TOTP.activate(user, generate_totp_secret())
 
 
 class ProviderFactory(DjangoModelFactory):

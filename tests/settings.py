@@ -26,3 +26,8 @@ STORAGES = {
 
 # Certificates are written to storage; each test run gets its own throw-away folder.
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="cme-test-media-"))
+
+# Tasks run as soon as they are enqueued, in the process that enqueued them; email_queue
+# enqueues on commit, so a test that reads mail.outbox wraps the request in
+# django_capture_on_commit_callbacks(execute=True). Retries (run_after) wait for the test.
+TASKS = {"default": {"BACKEND": "tests.tasks.ImmediateBackend"}}

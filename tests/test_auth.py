@@ -43,11 +43,12 @@ def totp_code(secret: str, at: float | None = None) -> str:
 
 
 class TestSignup:
-    def test_a_physician_signs_up_confirms_and_logs_in(self, client, db, password):
-        response = client.post(
-            reverse("account_signup"),
-            {"email": "New.Doctor@Example.org", "password1": password, "password2": password},
-        )
+    def test_a_physician_signs_up_confirms_and_logs_in(self, client, db, password, django_capture_on_commit_callbacks):
+        with django_capture_on_commit_callbacks(execute=True):  # mail is queued on commit
+            response = client.post(
+                reverse("account_signup"),
+                {"email": "New.Doctor@Example.org", "password1": password, "password2": password},
+            )
         assert response.status_code == 302
         assert response["Location"] == reverse("account_email_verification_sent")
         assert not is_logged_in(client)
@@ -65,10 +66,11 @@ class TestSignup:
         assert response.status_code == 302
         assert is_logged_in(client)
 
-    def test_an_unverified_user_cannot_log_in(self, client, user_factory, password):
+    def test_an_unverified_user_cannot_log_in(self, client, user_factory, password, django_capture_on_commit_callbacks):
         user_factory(email="pending@example.org", email_verified=False)
 
-        response = log_in(client, "pending@example.org", password)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = log_in(client, "pending@example.org", password)
 
         assert response.status_code == 302
         assert response["Location"] == reverse("account_email_verification_sent")
@@ -114,8 +116,9 @@ class TestLoginAndLogout:
         assert not is_logged_in(alice_client)
 
 
-def test_a_forgotten_password_is_reset_by_email(client, alice):
-    client.post(reverse("account_reset_password"), {"email": "alice@example.org"})
+def test_a_forgotten_password_is_reset_by_email(client, alice, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_reset_password"), {"email": "alice@example.org"})
     assert len(mail.outbox) == 1
 
     response = client.get(link_in(mail.outbox[0]))
@@ -127,8 +130,11 @@ def test_a_forgotten_password_is_reset_by_email(client, alice):
     assert is_logged_in(client)
 
 
-def test_a_learner_changes_their_email_after_confirming_the_new_one(alice_client, alice):
-    response = alice_client.post(reverse("account_email"), {"action_add": "", "email": "alice.new@example.org"})
+def test_a_learner_changes_their_email_after_confirming_the_new_one(
+    alice_client, alice, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = alice_client.post(reverse("account_email"), {"action_add": "", "email": "alice.new@example.org"})
     assert response.status_code == 302
     alice.refresh_from_db()
     assert alice.email == "alice@example.org"  # nothing changes until the new address is confirmed

@@ -40,3 +40,27 @@ def test_loading_again_never_overwrites_existing_rows(db, settings, capsys):
     assert "her2-mbc-activity.json: already loaded" in capsys.readouterr().out
     assert Activity.objects.get().title == "Edited by an author"
     assert QuestionVersion.objects.get(pk=version.pk).stem == "As an attempt saw it"
+
+
+def test_after_loading_the_demo_staff_can_add_rows_and_import_questions(db, settings, staff_client):
+    """Fixture rows carry their ids; on PostgreSQL the id sequences must be moved past them."""
+    from activities.models import AccreditedProvider, Person
+    from quizzes.models import Question, QuizSlot
+
+    settings.DEBUG = False
+    call_command("load_demo", verbosity=0)
+
+    response = staff_client.post(
+        "/admin/activities/accreditedprovider/add/",
+        {"name": "Second Provider", "accreditation_statement": "Second Provider is accredited by the ACCME."},
+    )
+    assert response.status_code == 302, response.text
+    assert AccreditedProvider.objects.filter(name="Second Provider").exists()
+    Person.objects.create(full_name="New Faculty", credentials="MD")
+    # The slot the import adds needs the next id after the fixtures' nineteen.
+    slot = QuizSlot.objects.order_by("pk").last()
+    question = Question.objects.get(pk=slot.question_id)
+    question.pk = None
+    question.title = "A copy made after the demo loaded"
+    question.save()
+    QuizSlot.objects.create(quiz=slot.quiz, question=question, position=slot.position + 100)

@@ -91,6 +91,15 @@ class TestRecordsStayPut:
         assert rebuilt == original
         assert default_storage.exists(Certificate.objects.get(pk=certificate.pk).pdf.name)
 
+    def test_a_rebuild_minutes_later_is_identical(self, certificate):
+        # Subset fonts carry a "modified" time; it must not be the clock's.
+        import time
+
+        later = time.time() + 600
+        with mock.patch("time.time", return_value=later):
+            _rebuilt, digest = pdf.render_certificate(certificate.snapshot)
+        assert digest == certificate.pdf_sha256
+
     def test_downloading_serves_the_stored_file_without_rendering(self, alice_client, certificate):
         with mock.patch.object(pdf, "render_certificate", side_effect=AssertionError("rendered")):
             response = alice_client.get(reverse("credits:certificate_pdf", args=[certificate.number]))
@@ -178,13 +187,26 @@ class TestReviewRegressions:
         fresh = Certificate.objects.get(pk=certificate.pk)
         assert fresh.is_revoked and fresh.revoked_reason == "Duplicate"
 
-    def test_a_mail_failure_does_not_fail_the_committed_claim(self, alice_client, ready, activity):
-        with mock.patch("django.core.mail.EmailMessage.send", side_effect=OSError("SMTP down")):
+    def test_a_mail_failure_does_not_fail_the_committed_claim(
+        self, alice_client, ready, activity, django_capture_on_commit_callbacks
+    ):
+        from django_tasks import task_backends
+
+        from notifications.models import EmailStatus, OutboundEmail
+
+        with (
+            mock.patch("django.core.mail.EmailMessage.send", side_effect=OSError("SMTP down")),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
             response = alice_client.post(
-                reverse("credits:claim", args=[activity.slug]), {"amount": "0.50", "attest": "on"}
+                reverse("credits:claim", args=[activity.slug]), {"amount": "0.50", "attest": "on"}, follow=True
             )
-        assert response.status_code == 302
+        assert response.redirect_chain[-1][1] == 302
+        assert "A copy is on its way to you by email." in response.text
         assert Certificate.objects.filter(claim__user=ready).exists()
+        email = OutboundEmail.objects.get(kind="certificate")  # kept, to be tried again
+        assert (email.status, email.attempts, email.last_error) == (EmailStatus.QUEUED, 1, "OSError: SMTP down")
+        task_backends["default"].deferred.clear()  # the retry it scheduled
 
     def test_a_revoked_certificate_is_not_downloadable(self, alice_client, certificate, staff_user):
         certificate_revoke(certificate=certificate, reason="Issued in error", by=staff_user)

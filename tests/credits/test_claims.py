@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from credits.models import Certificate, CreditClaim, CreditEntry, CreditType, Evaluation
 from credits.selectors import transcript
-from credits.services import certificate_revoke, credit_claim
+from credits.services import certificate_pdf_bytes, certificate_revoke, credit_claim
+from notifications.models import OutboundEmail
 from tests.credits.conftest import EVALUATION, evaluate, pass_posttest
 
 
@@ -138,11 +139,27 @@ class TestAClaim:
     def test_the_certificate_is_emailed_as_a_pdf(self, ready, activity, django_capture_on_commit_callbacks):
         with django_capture_on_commit_callbacks(execute=True):
             certificate = claim(ready, activity)
+            assert mail.outbox == []  # queued with the claim, sent once it commits
         message = mail.outbox[-1]
         assert message.to == [ready.email]
+        assert certificate.number in message.body
         (name, content, mimetype) = message.attachments[0]
         assert (name, mimetype) == (f"{certificate.number}.pdf", "application/pdf")
-        assert content.startswith(b"%PDF")
+        assert content == certificate_pdf_bytes(certificate=certificate)
+        assert OutboundEmail.objects.get().kind == "certificate"
+
+    def test_a_claim_that_fails_queues_no_email(self, ready, activity, django_capture_on_commit_callbacks):
+        from unittest import mock
+
+        from credits import pdf
+
+        with (
+            django_capture_on_commit_callbacks(execute=True),
+            mock.patch.object(pdf, "html_to_pdf", side_effect=RuntimeError("renderer crashed")),
+            pytest.raises(RuntimeError),
+        ):
+            claim(ready, activity)
+        assert not OutboundEmail.objects.exists() and mail.outbox == []
 
 
 class TestLedger:

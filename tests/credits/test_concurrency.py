@@ -1,13 +1,17 @@
-"""Twenty parallel claims against PostgreSQL produce exactly one claim, one ledger entry, one certificate."""
+"""Parallel requests against PostgreSQL: one claim per learner, gapless certificate numbers, a cap that holds."""
 
+import threading
+from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.utils import timezone
 
-from credits.models import Certificate, CreditClaim, CreditEntry
-from credits.services import credit_claim
+from credits.models import Certificate, CertificateNumberSequence, CreditClaim, CreditEntry, ExternalCredit
+from credits.selectors import EXTERNAL_CREDIT_LIMIT
+from credits.services import credit_claim, external_credit_add
 from tests.concurrency import run_in_parallel
 from tests.credits.conftest import evaluate, pass_posttest
 from tests.factories import ActivityFactory, UserFactory, make_quiz
@@ -40,3 +44,57 @@ def test_twenty_parallel_claims_make_one(transactional_db):
     assert numbers == [Certificate.objects.get().number]
     refusals = [outcome.messages[0] for outcome in outcomes if isinstance(outcome, ValidationError)]
     assert refusals == ["You have already claimed credit for this activity."] * (REQUESTS - 1)
+
+
+LEARNERS = 5
+DUPLICATES = 3
+
+
+def test_parallel_claims_take_gapless_numbers_and_losers_take_none(transactional_db):
+    activity = ActivityFactory(pretest_required=False)
+    make_quiz(activity, "post", questions=1)
+    learners = [UserFactory() for _ in range(LEARNERS)]
+    for learner in learners:
+        pass_posttest(learner, activity)
+        evaluate(learner, activity)
+    # Each learner sends the claim several times at once; every request starts at the same moment.
+    queue = [learner for learner in learners for _ in range(DUPLICATES)]
+    lock = threading.Lock()
+
+    def one_request():
+        with lock:
+            learner = queue.pop()
+        return credit_claim(
+            user=learner, activity=activity, amount=Decimal("0.50"), attested=True, pars_consent=False
+        ).number
+
+    outcomes = run_in_parallel(one_request, threads=LEARNERS * DUPLICATES)
+
+    year = timezone.localdate().year
+    numbers = sorted(outcome for outcome in outcomes if isinstance(outcome, str))
+    assert numbers == [f"CME-{year}-{number:06d}" for number in range(1, LEARNERS + 1)]
+    assert sorted(Certificate.objects.values_list("number", flat=True)) == numbers
+    assert CreditClaim.objects.count() == LEARNERS
+    refusals = [outcome.messages[0] for outcome in outcomes if isinstance(outcome, ValidationError)]
+    assert refusals == ["You have already claimed credit for this activity."] * (LEARNERS * (DUPLICATES - 1))
+    assert CertificateNumberSequence.objects.get(year=year).last_number == LEARNERS
+
+
+def test_parallel_self_reported_adds_cannot_pass_the_cap(transactional_db):
+    learner = UserFactory()
+    room = 3
+    fields = {"title": "Tumour board", "provider": "City Hospital", "completed_on": date(2026, 3, 1),
+              "credit_type": "AMA PRA Category 1 Credit™", "amount": Decimal("1.00")}  # fmt: skip
+    ExternalCredit.objects.bulk_create(
+        ExternalCredit(user=learner, **fields) for _ in range(EXTERNAL_CREDIT_LIMIT - room)
+    )
+
+    outcomes = run_in_parallel(lambda: external_credit_add(user=learner, **fields).pk, threads=10)
+
+    assert ExternalCredit.objects.filter(user=learner).count() == EXTERNAL_CREDIT_LIMIT
+    assert len([outcome for outcome in outcomes if isinstance(outcome, int)]) == room
+    refusals = {outcome.messages[0] for outcome in outcomes if isinstance(outcome, ValidationError)}
+    assert refusals == {
+        f"You can keep up to {EXTERNAL_CREDIT_LIMIT} self-reported entries. Remove ones you no longer need "
+        "before adding more."
+    }

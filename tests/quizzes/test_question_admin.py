@@ -113,10 +113,11 @@ def test_staff_preview_a_question_as_learners_see_it(staff_client, seed_question
     assert "Staff preview" in html
 
 
-def test_learners_cannot_preview(alice_client, seed_questions):
+def test_learners_cannot_preview_and_are_not_told_the_page_exists(alice_client, seed_questions):
     question = Question.objects.first()
     response = alice_client.get(reverse("quizzes:preview", args=[question.pk]))
-    assert response.status_code == 302
+    assert response.status_code == 404
+    assert "Right" not in response.text
 
 
 def test_the_bank_filters_and_searches(staff_client, seed_questions):

@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.core import serializers
 from django.core.management import BaseCommand
-from django.db import transaction
+from django.core.management.color import no_style
+from django.db import connection, transaction
 
 from cme.demo import demo_accounts_ensure
 
@@ -31,10 +32,25 @@ class Command(BaseCommand):
         # Unlike loaddata, never overwrite: an author's edits, and question
         # versions that attempts point at, must survive the next `make run`.
         added = 0
+        models = set()
         with path.open(encoding="utf-8") as stream:
             for row in serializers.deserialize("json", stream):
                 model = type(row.object)
+                models.add(model)
                 if not model._default_manager.filter(pk=row.object.pk).exists():
                     row.save()
                     added += 1
+        _reset_id_sequences(models)
         return added
+
+
+def _reset_id_sequences(models) -> None:
+    """Rows saved with explicit ids leave PostgreSQL's id sequences behind them.
+
+    Without this the next row anyone adds (in the admin, by an import) would be
+    given an id that is already taken. SQLite needs nothing (it has no SQL here).
+    """
+    statements = connection.ops.sequence_reset_sql(no_style(), sorted(models, key=lambda model: model._meta.label))
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
