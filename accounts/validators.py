@@ -40,6 +40,23 @@ def validate_npi(value: str) -> None:
         )
 
 
+_JOINERS = {"\u200c", "\u200d"}
+
+
+def _joins_letters(value: str, index: int) -> bool:
+    """Persian, Urdu and Indic names spell some words with a zero-width (non-)joiner between letters.
+
+    Between two letters or marks of a non-Latin script it shapes the word and hides nothing;
+    anywhere else (at an end, beside Latin letters, digits or spaces) it is refused like the rest.
+    """
+    if value[index] not in _JOINERS or not 0 < index < len(value) - 1:
+        return False
+    return all(
+        unicodedata.category(neighbour)[0] in "LM" and not unicodedata.name(neighbour, "").startswith("LATIN")
+        for neighbour in (value[index - 1], value[index + 1])
+    )
+
+
 def _describe(char: str) -> str:
     name = _FRIENDLY_NAMES.get(char) or unicodedata.name(char, "").lower()
     return f"U+{ord(char):04X} ({name})" if name else f"U+{ord(char):04X}"
@@ -47,8 +64,8 @@ def _describe(char: str) -> str:
 
 def validate_printable_text(value: str) -> None:
     """Refuse invisible, control and direction-changing characters in text that is printed."""
-    for char in value:
-        if unicodedata.category(char) in _UNPRINTABLE_CATEGORIES:
+    for index, char in enumerate(value):
+        if unicodedata.category(char) in _UNPRINTABLE_CATEGORIES and not _joins_letters(value, index):
             raise ValidationError(
                 "Remove the invisible or control character %(character)s: this text is printed on certificates "
                 "and transcripts exactly as typed.",

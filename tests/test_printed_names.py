@@ -112,3 +112,24 @@ def test_the_self_reported_form_refuses_them_and_stores_nothing(alice_client):
     assert response.status_code == 400
     assert "U+202E (right-to-left override)" in response.text
     assert not ExternalCredit.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647",
+        "\u0936\u094d\u200d\u0930\u0940",
+        "\u0646\u06cc\u200c\u0644\u0648\u0641\u0631",
+    ],
+    ids=["persian-zwnj", "devanagari-zwj", "persian-name"],
+)
+def test_a_joiner_between_letters_of_a_script_that_needs_it_is_kept(name):
+    validate_printable_text(name)
+
+
+@pytest.mark.parametrize(
+    "text", ["Ja\u200cne", "\u200c\u0645\u06cc", "\u0645\u06cc\u200c", "\u0645\u200c 1", "A\u200d\u0645"]
+)
+def test_a_joiner_beside_latin_letters_or_at_an_end_is_refused(text):
+    with pytest.raises(ValidationError):
+        validate_printable_text(text)
