@@ -1,3 +1,4 @@
+from allauth.mfa.models import Authenticator
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm
@@ -33,9 +34,35 @@ class UserAdmin(DjangoUserAdmin):
         ("Important dates", {"fields": ("last_login", "date_joined")}),
     )
 
+    # Only a superuser hands out privileges: with these editable, "change user"
+    # alone would let a staff member make themselves superuser.
+    privilege_fields = ("is_staff", "is_superuser", "groups", "user_permissions")
+
     def get_readonly_fields(self, request, obj=None):
         # Learners change their address themselves and confirm it by email; an
         # edit here would leave allauth's verified address behind.
-        return ("email",) if obj else ()
+        readonly = ("email",) if obj else ()
+        return readonly if request.user.is_superuser else (*readonly, *self.privilege_fields)
 
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "usable_password", "password1", "password2")}),)
+
+
+# allauth's own Authenticator admin shows the stored TOTP secret to anyone who may view it,
+# and whoever reads it can make that person's codes. Staff may see who has which method and
+# remove a lost one (with the delete permission); nobody sees or edits the secret.
+admin.site.unregister(Authenticator)
+
+
+@admin.register(Authenticator)
+class AuthenticatorAdmin(admin.ModelAdmin):
+    list_display = ("user", "type", "created_at", "last_used_at")
+    list_filter = ("type", "created_at", "last_used_at")
+    search_fields = ("user__email",)
+    list_select_related = ("user",)
+    fields = readonly_fields = ("user", "type", "created_at", "last_used_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

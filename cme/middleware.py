@@ -19,6 +19,13 @@ class RefuseControlCharactersMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not _CONTROL_CHARACTERS.isdisjoint(request.path):
             raise Http404("The address contains a control character.")
+        # A session cookie with NUL in it would reach the session table; such a cookie is
+        # simply not one of ours, so it is dropped as if it had not been sent.
+        request.COOKIES = {
+            name: value
+            for name, value in request.COOKIES.items()
+            if _CONTROL_CHARACTERS.isdisjoint(name) and _CONTROL_CHARACTERS.isdisjoint(value)
+        }
         query = request.META.get("QUERY_STRING", "")
         if "%00" in query or "\x00" in query:
             # Answered here rather than raised: a hostile query is not worth a logged traceback.
@@ -36,7 +43,7 @@ class StaffTwoFactorMiddleware:
         admin_root = reverse("admin:index")
         if (
             request.path.startswith(admin_root)
-            and request.path not in (f"{admin_root}login/", f"{admin_root}logout/")
+            and request.path != f"{admin_root}logout/"
             and needs_two_factor_setup(request.user)
         ):
             return two_factor_setup_redirect(request)

@@ -17,6 +17,15 @@ class OutboundEmailAdmin(admin.ModelAdmin):
     fields = readonly_fields
     actions = ["retry_delivery"]
 
+    # The changelist accepts ?<field>__<lookup>= filters on any field; on the body that would let
+    # staff guess a queued reset link one character at a time without ever seeing it.
+    hidden_fields = ("body", "html_body", "attachments")
+
+    def lookup_allowed(self, lookup, value, request=None):
+        if lookup.split("__")[0] in self.hidden_fields:
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
     @admin.display(description="Recipient")
     def recipient(self, email):
         return ", ".join(email.recipients)

@@ -167,7 +167,9 @@ def email_retry(*, email_ids: Iterable[int]) -> int:
     stuck_or_failed = (
         models.Q(status=EmailStatus.FAILED)
         | models.Q(status=EmailStatus.SENDING, claimed_at__lt=long_ago)
-        | models.Q(status=EmailStatus.QUEUED, created_at__lt=long_ago, claimed_at__isnull=True)
+        # A queued row whose task is still pending is harmless to queue again: delivery is
+        # idempotent, so whichever task runs second finds it sent and leaves it.
+        | models.Q(status=EmailStatus.QUEUED, created_at__lt=long_ago)
     )
     emails = list(OutboundEmail.objects.select_for_update().filter(stuck_or_failed, pk__in=email_ids))
     for email in emails:

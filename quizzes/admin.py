@@ -110,12 +110,16 @@ class QuestionAdmin(admin.ModelAdmin):
         extra = [path("import/", self.admin_site.admin_view(self.import_view), name="quizzes_question_import")]
         return extra + super().get_urls()
 
-    # An import adds questions and places them in quizzes, published ones
-    # included, so it needs both rights, whatever the staff flag says.
-    import_permissions = ("quizzes.add_question", "quizzes.change_quiz")
+    # An import adds questions, publishes them and places them in quizzes (making a quiz
+    # that is missing), so it needs every one of those rights, whatever the staff flag says.
+    import_permissions = ("quizzes.add_question", "quizzes.change_question", "quizzes.add_quiz", "quizzes.change_quiz")
 
     def has_import_permission(self, request) -> bool:
         return request.user.has_perms(self.import_permissions)
+
+    def get_readonly_fields(self, request, obj=None):
+        # Publishing is a change: someone who may only add questions adds drafts.
+        return () if self.has_change_permission(request) else ("status",)
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {**(extra_context or {}), "can_import": self.has_import_permission(request)}

@@ -31,3 +31,9 @@ def test_ordinary_text_in_paths_and_queries_still_works(alice_client, staff_clie
     assert alice_client.get("/verify/unknown-code/").status_code == 404
     assert staff_client.get("/admin/quizzes/question/?q=tucatinib%20HER2").status_code == 200
     assert alice_client.get("/activities/her2-positive-mbc-frontline-and-maintenance/").status_code == 200
+
+
+def test_a_cookie_with_a_control_character_is_ignored(client, seed_activity):
+    client.cookies["sessionid"] = "abcdefgh\x00ijkl"
+    response = client.get("/activities/")
+    assert response.status_code == 200

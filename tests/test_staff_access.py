@@ -21,7 +21,7 @@ from credits.models import Certificate, ExternalCredit
 from credits.services import credit_claim
 from quizzes.models import Question, QuestionStatus, Quiz
 from tests.credits.conftest import evaluate, pass_posttest
-from tests.factories import ActivityFactory, UserFactory, make_quiz
+from tests.factories import DEFAULT_PASSWORD, ActivityFactory, UserFactory, make_quiz
 
 SEED_SLUG = "her2-positive-mbc-frontline-and-maintenance"
 
@@ -180,7 +180,10 @@ class TestAStaffAccountThatMayOnlyView:
 
 
 def test_staff_with_the_import_permissions_can_import(records):
-    client = staff_client_with("quizzes.view_question", "quizzes.add_question", "quizzes.change_quiz")
+    client = staff_client_with(
+        "quizzes.view_question", "quizzes.add_question", "quizzes.change_question", "quizzes.add_quiz",
+        "quizzes.change_quiz",
+    )  # fmt: skip
     response = import_post(client)
     assert response.status_code == 200
     assert Question.objects.filter(title="Injected", status=QuestionStatus.PUBLISHED).exists()
@@ -230,3 +233,80 @@ class TestStaffTwoFactor:
         settings.STAFF_REQUIRE_2FA = False
         assert client.get(reverse("admin:index")).status_code == 200
         assert [warning.id for warning in staff_two_factor_enforced(None)] == ["cme.W004"]
+
+
+def test_importing_needs_every_right_an_import_uses(records):
+    rights = ["quizzes.view_question", "quizzes.add_question", "quizzes.change_question", "quizzes.add_quiz",
+              "quizzes.change_quiz"]  # fmt: skip
+    for missing in rights[1:]:
+        client = staff_client_with(*(right for right in rights if right != missing))
+        assert import_post(client).status_code == 403, missing
+    assert not Question.objects.filter(title="Injected").exists()
+
+
+def test_staff_who_may_only_add_questions_add_drafts(records):
+    client = staff_client_with("quizzes.view_question", "quizzes.add_question")
+    page = client.get(reverse("admin:quizzes_question_add"))
+    assert page.status_code == 200
+    assert 'name="status"' not in page.text
+
+
+class TestTheAdminSignIn:
+    def test_it_never_signs_anyone_in_with_a_password(self, db):
+        boss = UserFactory(staff=True, email="boss@example.org")
+        intern = UserFactory(is_staff=True, authenticator=False)
+        signed_in = Client()
+        signed_in.force_login(intern)
+        response = signed_in.post(reverse("admin:login"), {"username": boss.email, "password": DEFAULT_PASSWORD})
+        assert response["Location"] == reverse("mfa_activate_totp")
+        assert signed_in.session["_auth_user_id"] == str(intern.pk)
+
+        anonymous = Client()
+        response = anonymous.post(reverse("admin:login"), {"username": boss.email, "password": DEFAULT_PASSWORD})
+        assert response["Location"].startswith(reverse("account_login"))
+        assert "_auth_user_id" not in anonymous.session
+
+    def test_signed_in_staff_go_on_to_the_admin_and_learners_are_refused(self, staff_client, alice_client):
+        response = staff_client.get(reverse("admin:login"), {"next": "/admin/quizzes/"})
+        assert response["Location"] == "/admin/quizzes/"
+        assert staff_client.get(reverse("admin:login"), {"next": "https://evil.example/"})["Location"] == "/admin/"
+        assert alice_client.get(reverse("admin:login")).status_code == 403
+
+    def test_the_admin_itself_refuses_staff_without_an_authenticator_even_without_the_middleware(self, db, settings):
+        settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if m != "cme.middleware.StaffTwoFactorMiddleware"]
+        client = Client()
+        client.force_login(UserFactory(staff=True, authenticator=False))
+        response = client.get(reverse("admin:quizzes_question_changelist"), follow=True)
+        assert (reverse("mfa_activate_totp"), 302) in response.redirect_chain
+
+
+class TestPrivilegesInTheAdmin:
+    def test_view_on_site_needs_the_view_permission(self, records):
+        from django.contrib.contenttypes.models import ContentType
+
+        activity = ActivityFactory(unreleased=True)
+        url = reverse("admin:view_on_site", args=[ContentType.objects.get_for_model(activity).pk, activity.pk])
+        assert staff_client_with().get(url).status_code == 403
+        assert staff_client_with("activities.view_activity").get(url).status_code == 302
+
+    def test_no_one_reads_a_totp_secret_in_the_admin(self, staff_user, staff_client):
+        from allauth.mfa.models import Authenticator
+
+        authenticator = Authenticator.objects.get(user=staff_user, type="totp")
+        page = staff_client.get(reverse("admin:mfa_authenticator_change", args=[authenticator.pk]))
+        assert page.status_code == 200
+        assert authenticator.data["secret"] not in page.text
+
+    def test_change_user_alone_cannot_grant_privileges(self, db):
+        helper = UserFactory(is_staff=True)
+        for codename in ("view_user", "change_user"):
+            helper.user_permissions.add(Permission.objects.get(codename=codename))
+        client = Client()
+        client.force_login(helper)
+        page = client.get(reverse("admin:accounts_user_change", args=[helper.pk]))
+        assert page.status_code == 200
+        for field in ("is_superuser", "is_staff", "user_permissions", "groups"):
+            assert f'name="{field}"' not in page.text
+        client.post(reverse("admin:accounts_user_change", args=[helper.pk]), {"is_superuser": "on", "is_staff": "on"})
+        helper.refresh_from_db()
+        assert not helper.is_superuser

@@ -91,7 +91,36 @@ def test_the_migration_continues_after_the_numbers_already_issued(activity):
         Certificate.objects.filter(pk=certificate.pk).update(number=number)
     CertificateNumberSequence.objects.all().delete()  # as before the migration
 
-    migration = importlib.import_module("credits.migrations.0002_gapless_numbers_and_external_bounds")
+    migration = importlib.import_module("credits.migrations.0003_gapless_numbers_and_external_bounds")
     migration.continue_after_existing_numbers(apps, None)
 
     assert dict(CertificateNumberSequence.objects.values_list("year", "last_number")) == {2025: 17, 2026: 123}
+
+
+def test_the_migration_brings_old_out_of_range_self_reported_credit_within_the_new_bounds(transactional_db):
+    """A deploy must not stop on rows the old code allowed (year 1, 999.99 credits)."""
+    import datetime
+    from decimal import Decimal
+
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before, after = [("credits", "0001_initial")], [("credits", "0003_gapless_numbers_and_external_bounds")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    learner = old.get_model("accounts", "User").objects.create(email="old@example.org")
+    ExternalCredit = old.get_model("credits", "ExternalCredit")
+    ExternalCredit.objects.create(user=learner, title="Typo", provider="P", credit_type="T",
+                                  completed_on=datetime.date(1, 1, 1), amount=Decimal("999.99"))  # fmt: skip
+    try:
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(after)
+        new = executor.loader.project_state(after).apps
+        row = new.get_model("credits", "ExternalCredit").objects.get()
+        assert (row.amount, row.completed_on) == (Decimal("100"), datetime.date(1950, 1, 1))
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(executor.loader.graph.leaf_nodes())

@@ -113,3 +113,15 @@ def test_retrying_leaves_a_sent_email_alone(user_factory, db, django_capture_on_
     assert mail.outbox == []
     sent.refresh_from_db()
     assert sent.status == EmailStatus.SENT
+
+
+def test_the_list_cannot_be_filtered_on_what_it_never_shows(user_factory, failed_email):
+    """Otherwise ?body__contains= would spell out a queued reset link one character at a time."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user_factory(staff=True))
+    url = "/admin/notifications/outboundemail/"
+    for field in ("body", "html_body", "attachments"):
+        assert client.get(url, {f"{field}__contains": "a"}).status_code == 400
+    assert client.get(url, {"status__exact": "failed"}).status_code == 200

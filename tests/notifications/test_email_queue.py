@@ -256,3 +256,27 @@ def test_a_message_whose_worker_died_mid_send_is_taken_again_once_stale(db, monk
     email_deliver(email_id=email.pk)
     assert len(mail.outbox) == 1
     assert OutboundEmail.objects.get(pk=email.pk).status == "sent"
+
+
+def test_error_reports_to_admins_are_queued_not_sent_in_the_request(db, settings, monkeypatch):
+    import logging
+
+    from notifications.models import OutboundEmail
+
+    settings.DEBUG = False
+    settings.ADMINS = [("Admins", "ops@example.org")]
+    monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", lambda *a, **k: 1 / 0)
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", lambda *a, **k: 1 / 0)
+    logging.getLogger("django.request").error("Internal Server Error: /boom/")
+    email = OutboundEmail.objects.get(kind="error_report")
+    assert email.recipients == ["ops@example.org"]
+    assert "Internal Server Error: /boom/" in email.subject
+
+
+def test_an_error_report_never_fails_when_the_queue_cannot_store_it(db, settings, monkeypatch):
+    import logging
+
+    settings.DEBUG = False
+    settings.ADMINS = [("Admins", "ops@example.org")]
+    monkeypatch.setattr("notifications.services.OutboundEmail.objects.create", lambda **kw: 1 / 0)
+    logging.getLogger("django.request").error("Internal Server Error: /boom/")  # must not raise

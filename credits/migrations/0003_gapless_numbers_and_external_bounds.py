@@ -31,7 +31,7 @@ def continue_after_existing_numbers(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("credits", "0001_initial"),
+        ("credits", "0002_bring_self_reported_credit_within_bounds"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
