@@ -10,9 +10,6 @@ from contextlib import contextmanager
 from decimal import Decimal
 
 import pytest
-from django.apps import apps
-from django.contrib.sessions.models import Session
-from django.core import serializers
 from django.core.cache import cache
 from django.db import transaction
 from django.urls import reverse
@@ -23,6 +20,7 @@ from accounts.models import User
 from quizzes.services import attempt_start
 from tests.credits.conftest import evaluate, pass_posttest
 from tests.factories import ActivityFactory, make_quiz
+from tests.stored import everything_stored
 
 EXAMPLES = settings(
     max_examples=30,
@@ -66,11 +64,6 @@ hostile_text = st.one_of(
 
 def either(*valid) -> st.SearchStrategy:
     return st.one_of(st.sampled_from(valid), hostile_text)
-
-
-def everything_stored() -> str:
-    models = sorted((m for m in apps.get_models() if m is not Session), key=lambda m: m._meta.label)
-    return "\n".join(serializers.serialize("json", m._base_manager.order_by("pk")) for m in models)
 
 
 @contextmanager

@@ -9,11 +9,8 @@ checks the refusal and that no row anywhere changed.
 from decimal import Decimal
 
 import pytest
-from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.models import Group, Permission
-from django.contrib.sessions.models import Session
-from django.core import serializers
 from django.test import Client
 from django.urls import reverse
 
@@ -22,6 +19,7 @@ from credits.services import credit_claim
 from quizzes.models import Question, QuestionStatus, Quiz
 from tests.credits.conftest import evaluate, pass_posttest
 from tests.factories import DEFAULT_PASSWORD, ActivityFactory, UserFactory, make_quiz
+from tests.stored import everything_stored
 
 SEED_SLUG = "her2-positive-mbc-frontline-and-maintenance"
 
@@ -49,12 +47,6 @@ def records(seed_questions, alice, bob):
     )  # fmt: skip
     Group.objects.create(name="Editors")
     return activity
-
-
-def everything_stored() -> str:
-    """Every row of every table but sessions, as text: any write shows up as a difference."""
-    models = sorted((m for m in apps.get_models() if m is not Session), key=lambda m: m._meta.label)
-    return "\n".join(serializers.serialize("json", m._base_manager.order_by("pk")) for m in models)
 
 
 def admin_urls() -> list[tuple[str, str]]:
