@@ -13,7 +13,7 @@ SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo "sudo ")
 
 # The task worker (db_worker) sends queued email; it stops with the server.
 run: install system-check
-	@export DEBUG=$${DEBUG:-true}; set -e; \
+	@export DEBUG=$${DEBUG:-true} PORT=$(PORT); set -e; \
 	$(BIN)/python manage.py migrate --noinput; \
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0; \
 	$(BIN)/python manage.py load_demo; \

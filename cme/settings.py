@@ -34,7 +34,9 @@ if not DEBUG and any(host == "*" or host.startswith("*") for host in ALLOWED_HOS
 
 # The public address of the site, printed on certificates and in their QR codes,
 # so production must state it: an https origin with no path.
-SITE_URL = env_url("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "")
+# In development it is the address `make run` serves on (PORT), so certificates
+# issued there verify against the server that issued them.
+SITE_URL = env_url("SITE_URL", f"http://127.0.0.1:{env_int('PORT', 8000, minimum=1)}" if DEBUG else "")
 if not DEBUG and (urlsplit(SITE_URL).scheme != "https" or urlsplit(SITE_URL).path not in ("", "/")
                   or urlsplit(SITE_URL).query or urlsplit(SITE_URL).fragment):  # fmt: skip
     raise ImproperlyConfigured(

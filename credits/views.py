@@ -133,9 +133,14 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
     allowed = allauth_ratelimit.consume(request, app="allauth.account", action="verify_certificate", limit_get=True)
     if not allowed:
         return ratelimit.respond_429(request)
-    certificate = get_object_or_404(Certificate.objects.only("snapshot", "revoked_at", "number", "issued_at"),
-                                    verification_code=code)  # fmt: skip
-    response = render(request, "credits/verify.html", {"certificate": certificate, "c": certificate.snapshot})
+    certificate = (
+        Certificate.objects.only("snapshot", "revoked_at", "number", "issued_at").filter(verification_code=code).first()
+    )
+    if certificate is None:
+        # Someone checking a certificate needs to hear that this code matches none, not "page not found".
+        response = render(request, "credits/verify_unknown.html", {"code": code}, status=404)
+    else:
+        response = render(request, "credits/verify.html", {"certificate": certificate, "c": certificate.snapshot})
     response["X-Robots-Tag"] = "noindex"
     return response
 

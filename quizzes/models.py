@@ -210,7 +210,6 @@ class QuizSlot(models.Model):
 
 class AttemptState(models.TextChoices):
     IN_PROGRESS = "in_progress", "In progress"
-    SUBMITTED = "submitted", "Submitted"
     GRADED = "graded", "Graded"
 
 
@@ -237,6 +236,9 @@ class Attempt(models.Model):
                 fields=["user", "quiz"],
                 condition=models.Q(state="in_progress"),
                 name="quizzes_attempt_one_in_progress",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(state__in=AttemptState.values), name="quizzes_attempt_state_known"
             ),
             models.CheckConstraint(
                 condition=models.Q(state="in_progress") | models.Q(submitted_at__isnull=False),

@@ -1,6 +1,6 @@
 """Reads: a learner's standing on a quiz, what an attempt may reveal, knowledge gain."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.shortcuts import get_object_or_404
 
@@ -135,7 +135,6 @@ class Gain:
     matched: int
     correct_before: int
     correct_after: int
-    by_objective: list = field(default_factory=list)
 
 
 def knowledge_gain(*, user, activity) -> Gain | None:
@@ -169,5 +168,4 @@ def knowledge_gain(*, user, activity) -> Gain | None:
         matched=len(rows),
         correct_before=sum(before for _, before, _ in rows),
         correct_after=sum(after for _, _, after in rows),
-        by_objective=sorted(rows, key=lambda row: row[0] or 0),
     )

@@ -2,7 +2,6 @@
 only way its records change; the site, the admin and the importers call them."""
 
 import secrets
-from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -200,13 +199,6 @@ def attempt_answer(*, attempt: Attempt, position: int, choice_id: int) -> Attemp
     return item
 
 
-@dataclass(frozen=True)
-class GradeResult:
-    score: int
-    max_score: int
-    passed: bool
-
-
 def is_pass(*, score: int, max_score: int, pass_mark_percent) -> bool:
     # Exact comparison: 7 of 10 against 75% is 700 < 750, a fail; no rounding.
     return score * 100 >= pass_mark_percent * max_score
@@ -222,10 +214,6 @@ def attempt_submit(*, attempt: Attempt) -> Attempt:
         numbers = ", ".join(str(position) for position in unanswered)
         raise ValidationError(f"Answer every question before submitting. Still unanswered: {numbers}.")
     now = timezone.now()
-    locked.state = AttemptState.SUBMITTED
-    locked.submitted_at = now
-    locked.save(update_fields=["state", "submitted_at"])
-
     for item in items:
         item.is_correct = item.selected_choice.is_correct
     AttemptItem.objects.bulk_update(items, ["is_correct"])
@@ -236,6 +224,8 @@ def attempt_submit(*, attempt: Attempt) -> Attempt:
     locked.pass_mark_percent = pass_mark
     locked.passed = is_pass(score=score, max_score=len(items), pass_mark_percent=pass_mark)
     locked.state = AttemptState.GRADED
-    locked.graded_at = now
-    locked.save(update_fields=["score", "max_score", "pass_mark_percent", "passed", "state", "graded_at"])
+    locked.submitted_at = locked.graded_at = now
+    locked.save(
+        update_fields=["score", "max_score", "pass_mark_percent", "passed", "state", "submitted_at", "graded_at"]
+    )
     return locked

@@ -20,8 +20,6 @@ from quizzes.selectors import (
 )
 from quizzes.services import AttemptClosedError, attempt_answer, attempt_start, attempt_submit
 
-NEXT_ACTIONS = {"next", "previous", "review"}
-
 
 def _quiz_or_404(request: HttpRequest, slug: str, kind: str):
     activity = activity_for_learner(user=request.user, slug=slug)

@@ -152,3 +152,14 @@ def test_the_deploy_check_flags_a_setting_unfit_for_production(variable, value, 
     result = manage("check", "--deploy", "--fail-level", "WARNING", **{**PRODUCTION_ENV, variable: value})
     assert result.returncode != 0
     assert warning in result.stderr + result.stdout
+
+
+def test_in_development_the_site_address_follows_the_port_make_run_serves_on():
+    code = "from django.conf import settings; print(settings.SITE_URL)"
+
+    def site_url(**env) -> str:
+        return manage("shell", "-c", code, **env).stdout.strip().splitlines()[-1]
+
+    assert site_url(DEBUG="true", PORT="8123") == "http://127.0.0.1:8123"
+    assert site_url(DEBUG="true") == "http://127.0.0.1:8000"
+    assert site_url(**PRODUCTION_ENV, PORT="8123") == "https://cme.example.org"

@@ -123,9 +123,27 @@ class TestLocalFilesOnly:
         response = pdf.StaticFileFetcher().fetch(url)
         assert response.read()[:4] == b"wOF2"
 
-    def test_rendering_makes_no_network_request(self, certificate):
-        with mock.patch("urllib.request.OpenerDirector.open", side_effect=AssertionError("network")):
+    def test_rendering_asks_only_for_the_apps_static_files(self, certificate, monkeypatch):
+        """WeasyPrint swallows a fetcher's refusal, so every URL it asks for is recorded and checked."""
+        asked = []
+        fetch = pdf.StaticFileFetcher.fetch
+
+        def recording_fetch(fetcher, url, headers=None):
+            asked.append(url)
+            return fetch(fetcher, url, headers)
+
+        monkeypatch.setattr(pdf.StaticFileFetcher, "fetch", recording_fetch)
+        # Fonts and stylesheets are cached per process: start cold, so every fetch happens here.
+        pdf._fonts_and_fetcher.cache_clear()
+        pdf._stylesheet.cache_clear()
+        try:
             pdf.render_certificate(certificate.snapshot)
+        finally:
+            pdf._fonts_and_fetcher.cache_clear()
+            pdf._stylesheet.cache_clear()
+        static_root = pdf.STATIC_DIR.resolve().as_uri() + "/"
+        assert asked, "the certificate's font was never fetched"
+        assert [url for url in asked if not url.startswith(static_root)] == []
 
 
 class TestVerification:
@@ -149,7 +167,11 @@ class TestVerification:
         assert "Issued in error" not in response.text
 
     def test_an_unknown_code_is_a_404(self, client, certificate):
-        assert client.get(reverse("credits:verify", args=["not-a-real-code"])).status_code == 404
+        response = client.get(reverse("credits:verify", args=["not-a-real-code"]))
+        assert response.status_code == 404
+        assert "No certificate has this code" in response.text
+        assert "not-a-real-code" in response.text
+        assert "Page not found" not in response.text
 
     def test_verification_is_rate_limited(self, client, certificate):
         statuses = [client.get(certificate.verification_path).status_code for _ in range(31)]
