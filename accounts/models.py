@@ -108,7 +108,7 @@ class User(AbstractUser):
         max_length=10,
         blank=True,
         validators=[validate_npi],
-        help_text="Your 10-digit US National Provider Identifier. Leave blank if you practise outside the US.",
+        help_text="Your 10-digit US National Provider Identifier. Leave blank if you practice outside the US.",
     )
     certifying_board = models.CharField(max_length=10, choices=CertifyingBoard.choices, blank=True)
     board_id = models.CharField("board ID", max_length=40, blank=True)
@@ -123,9 +123,9 @@ class User(AbstractUser):
         "state / province of licensure",
         max_length=100,
         blank=True,
-        help_text="For a US licence, the state (for example NY or New York).",
+        help_text="For a US license, the state (for example NY or New York).",
     )
-    license_number = models.CharField("licence number", max_length=40, blank=True)
+    license_number = models.CharField("license number", max_length=40, blank=True)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -192,7 +192,7 @@ class User(AbstractUser):
             else:
                 self.license_region = code
         if self.license_number and not self.license_region:
-            errors["license_region"] = "Give the state or province that issued your licence."
+            errors["license_region"] = "Give the state or province that issued your license."
         if errors:
             raise ValidationError(errors)
 

@@ -28,7 +28,7 @@ def validate_decimal_text(value: str) -> None:
 
 
 class AccreditedProvider(models.Model):
-    """The organisation that is accredited and designates the credit."""
+    """The organization that is accredited and designates the credit."""
 
     name = models.CharField(max_length=200, unique=True)
     accreditation_statement = models.TextField(

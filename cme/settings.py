@@ -191,6 +191,9 @@ SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 ADMINS = [("Administrators", address) for address in env_list("ADMIN_EMAILS", [])]
 
 LANGUAGE_CODE = "en-us"
+# A US site: the United States heads the country list, then the rest alphabetically.
+COUNTRIES_FIRST = ["US"]
+COUNTRIES_FIRST_BREAK = "──────────"
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

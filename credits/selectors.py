@@ -15,7 +15,7 @@ from credits import pdf
 from credits.models import Certificate, CreditClaim, CreditEntry, CreditType, Evaluation, ExternalCredit
 from quizzes.models import Attempt, QuizKind
 
-# Self-reported entries a learner can keep: far more than a career's licence
+# Self-reported entries a learner can keep: far more than a career's license
 # renewals need, and few enough that one learner's transcript stays cheap.
 EXTERNAL_CREDIT_LIMIT = 200
 
@@ -38,7 +38,7 @@ def amount_choices(activity: Activity) -> list[Decimal]:
 
 
 def pars_reporting_possible(user) -> bool:
-    """PARS can only match a learner who has a board ID or a licence on file."""
+    """PARS can only match a learner who has a board ID or a license on file."""
     return bool(user.board_id or user.license_number)
 
 

@@ -68,7 +68,7 @@ def attestation_prompt(*, credit_type: str) -> str:
 def pars_consent_statement(activity: Activity) -> str:
     return (
         f"I consent to {activity.provider.name} reporting my completion of this activity, with my name, birth month "
-        "and day, board ID and licence details, to the ACCME's Program and Activity Reporting System (PARS) for my "
+        "and day, board ID and license details, to the ACCME's Program and Activity Reporting System (PARS) for my "
         "certifying board or state licensing board."
     )
 
@@ -160,7 +160,7 @@ def credit_claim(*, user, activity: Activity, amount: Decimal, attested: bool, p
     if not attested:
         raise ValidationError("Confirm the attestation to claim credit.")
     if pars_consent and not pars_reporting_possible(user):
-        raise ValidationError("Add a board ID or licence to your profile before asking us to report to PARS.")
+        raise ValidationError("Add a board ID or license to your profile before asking us to report to PARS.")
     credit_type = credit_type_for(user)
     try:
         # Twenty parallel requests all reach this insert; the unique constraint
@@ -280,6 +280,16 @@ def certificate_revoke(*, certificate: Certificate, reason: str, by) -> Certific
         amount=-award.amount,
         earned_on=award.earned_on,
         reason=f"Certificate {locked.number} revoked: {reason}",
+    )
+    # The learner hears it from us, with the reason, not first from someone who checked the link.
+    email_queue(
+        kind="certificate_revoked",
+        to=[award.user.email],
+        subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}Your certificate {locked.number} has been revoked",
+        body=render_to_string(
+            "credits/email/certificate_revoked.txt",
+            {"certificate": locked, "reason": reason, "site_url": settings.SITE_URL},
+        ),
     )
     return locked
 

@@ -187,6 +187,30 @@ class TestRevocationInAdmin:
         certificate.refresh_from_db()
         assert certificate.is_revoked and certificate.revoked_reason == "Duplicate claim"
 
+    def test_the_learner_is_emailed_the_reason_when_a_certificate_is_revoked(
+        self, staff_client, certificate, django_capture_on_commit_callbacks
+    ):
+        from django.core import mail
+
+        mail.outbox.clear()
+        url = reverse("admin:credits_certificate_revoke", args=[certificate.pk])
+        with django_capture_on_commit_callbacks(execute=True):
+            staff_client.post(url, {"reason": "Claimed twice under two accounts"})
+        [message] = mail.outbox
+        assert message.to == [certificate.claim.user.email]
+        assert certificate.number in message.subject and "revoked" in message.subject
+        assert "Claimed twice under two accounts" in message.body
+        assert certificate.snapshot["verify_url"] in message.body
+
+    def test_a_refused_revocation_emails_no_one(self, staff_client, certificate, django_capture_on_commit_callbacks):
+        from django.core import mail
+
+        mail.outbox.clear()
+        url = reverse("admin:credits_certificate_revoke", args=[certificate.pk])
+        with django_capture_on_commit_callbacks(execute=True):
+            staff_client.post(url, {"reason": ""})
+        assert mail.outbox == []
+
     def test_a_reason_is_required(self, staff_client, certificate):
         url = reverse("admin:credits_certificate_revoke", args=[certificate.pk])
         response = staff_client.post(url, {"reason": ""})

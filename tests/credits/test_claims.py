@@ -85,8 +85,8 @@ class TestPreconditions:
         with pytest.raises(ValidationError, match="Confirm the attestation"):
             claim(ready, activity, attested=False)
 
-    def test_pars_consent_needs_a_board_id_or_licence(self, ready, activity):
-        with pytest.raises(ValidationError, match="board ID or licence"):
+    def test_pars_consent_needs_a_board_id_or_license(self, ready, activity):
+        with pytest.raises(ValidationError, match="board ID or license"):
             claim(ready, activity, pars_consent=True)
 
 

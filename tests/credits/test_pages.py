@@ -48,7 +48,7 @@ def test_the_claim_page_issues_the_certificate(alice_client, ready, activity):
     html = alice_client.get(url).text
     assert '<option value="0.25">0.25</option>' in html and '<option value="0.50" selected>0.50</option>' in html
     assert "commensurate with the extent of my participation" in html
-    assert "PARS" not in html  # no board ID or licence on file, so no consent is offered
+    assert "PARS" not in html  # no board ID or license on file, so no consent is offered
 
     response = alice_client.post(url, {"amount": "0.50", "attest": "on"}, follow=True)
     claim = CreditClaim.objects.get(user=ready)
