@@ -26,6 +26,7 @@ class Command(BaseCommand):
         for account in demo_accounts_ensure():
             role = "staff (Django admin)" if account.is_staff else "learner"
             self.stdout.write(f"  {role:<22} {account.email:<22} password: {account.password}")
+        self.stdout.write("  The staff account sets up an authenticator app on its first visit to the admin.")
 
     @transaction.atomic
     def _load_missing_rows(self, path) -> int:
