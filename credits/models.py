@@ -165,7 +165,9 @@ class Certificate(models.Model):
     verification_code = models.CharField(max_length=32, unique=True)
     snapshot = models.JSONField(help_text="Everything the certificate prints, frozen at issue.")
     pdf = models.FileField(upload_to="certificates/", blank=True)
-    pdf_sha256 = models.CharField(max_length=64)
+    pdf_sha256 = models.CharField(
+        max_length=64, blank=True, help_text="Of the PDF as first rendered, just after the claim committed."
+    )
     issued_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_reason = models.TextField(blank=True)

@@ -185,8 +185,12 @@ def credit_claim(*, user, activity: Activity, amount: Decimal, attested: bool, p
         amount=amount,
         earned_on=timezone.localtime(claim.claimed_at).date(),
     )
-    certificate, content = _issue_certificate(claim)
-    _email_certificate(certificate, content)
+    certificate = _issue_certificate(claim)
+    # The PDF is rendered, stored and emailed once the claim has committed: the
+    # year's number row stays locked only for these few inserts, not for a render
+    # and an upload, so simultaneous claims do not queue behind each other. If this
+    # step fails, the first download renders the file from the snapshot instead.
+    transaction.on_commit(lambda: certificate_file_issue(certificate=certificate), robust=True)
     return certificate
 
 
@@ -206,22 +210,26 @@ def _next_certificate_number(*, year: int) -> int:
     return sequence.last_number
 
 
-def _issue_certificate(claim: CreditClaim) -> tuple[Certificate, bytes]:
+def _issue_certificate(claim: CreditClaim) -> Certificate:
     issued_at = timezone.now().replace(microsecond=0)
     year = timezone.localtime(issued_at).year  # the year printed on the certificate
     number = f"CME-{year}-{_next_certificate_number(year=year):06d}"
     code = secrets.token_urlsafe(18)
     snapshot = _snapshot(claim=claim, number=number, code=code, issued_at=issued_at)
-    content, digest = pdf.render_certificate(snapshot)
-    certificate = Certificate.objects.create(
-        claim=claim, number=number, verification_code=code, snapshot=snapshot, pdf_sha256=digest, issued_at=issued_at
+    return Certificate.objects.create(
+        claim=claim, number=number, verification_code=code, snapshot=snapshot, issued_at=issued_at
     )
-    _store_pdf(certificate, content)
-    return certificate, content
+
+
+def certificate_file_issue(*, certificate: Certificate) -> bytes:
+    """After the claim commits: render the PDF, record its hash, store it and email it to the learner."""
+    content = certificate_pdf_bytes(certificate=certificate)
+    _email_certificate(certificate, content)
+    return content
 
 
 def _email_certificate(certificate: Certificate, content: bytes) -> None:
-    # Queued with the claim: it goes out only if the claim commits, and a mail
+    # Queued once the claim has committed, so a refused claim emails no one; a mail
     # server that is down or slow delays the email, never the claim.
     email_queue(
         kind="certificate",
@@ -246,11 +254,18 @@ def _store_pdf(certificate: Certificate, content: bytes) -> None:
 
 
 def certificate_pdf_bytes(*, certificate: Certificate) -> bytes:
-    """The stored PDF; if it is missing, rebuilt from the snapshot and checked against the recorded hash."""
+    """The stored PDF; if it is missing, rendered from the snapshot and checked against the recorded hash."""
     if certificate.pdf and default_storage.exists(certificate.pdf.name):
         with certificate.pdf.open("rb") as stored:
             return stored.read()
     content, digest = pdf.render_certificate(certificate.snapshot)
+    if not certificate.pdf_sha256:
+        # The first render is the issued document: its hash is recorded once, and
+        # every later rebuild must match it.
+        if Certificate.objects.filter(pk=certificate.pk, pdf_sha256="").update(pdf_sha256=digest):
+            certificate.pdf_sha256 = digest
+        else:
+            certificate.refresh_from_db(fields=["pdf_sha256"])
     if digest != certificate.pdf_sha256:
         logger.error("Rebuilt PDF for certificate %s does not match its recorded SHA-256.", certificate.number)
         raise CertificateFileMismatchError(certificate.number)

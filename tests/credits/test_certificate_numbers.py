@@ -11,7 +11,6 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from credits import pdf
 from credits.models import Certificate, CertificateNumberSequence, CreditClaim
 from credits.services import credit_claim
 from tests.credits.conftest import evaluate, pass_posttest
@@ -54,7 +53,7 @@ def test_a_refused_duplicate_claim_takes_no_number(activity):
 def test_a_claim_that_fails_after_taking_its_number_gives_the_number_back(activity):
     unlucky, next_learner = ready_learner(activity), ready_learner(activity)
     with (
-        mock.patch.object(pdf, "render_certificate", side_effect=RuntimeError("renderer crashed")),
+        mock.patch("credits.services._snapshot", side_effect=RuntimeError("crashed after taking a number")),
         pytest.raises(RuntimeError),
     ):
         claim(unlucky, activity)

@@ -15,8 +15,10 @@ from credits.services import certificate_pdf_bytes, certificate_revoke, credit_c
 
 
 @pytest.fixture
-def certificate(ready, activity):
-    return credit_claim(user=ready, activity=activity, amount=Decimal("0.50"), attested=True, pars_consent=False)
+def certificate(ready, activity, django_capture_on_commit_callbacks):
+    # As in a request: the claim commits, then its PDF is rendered, stored and emailed.
+    with django_capture_on_commit_callbacks(execute=True):
+        return credit_claim(user=ready, activity=activity, amount=Decimal("0.50"), attested=True, pars_consent=False)
 
 
 def pdf_text(content: bytes) -> str:

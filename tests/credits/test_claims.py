@@ -1,5 +1,6 @@
 """Evaluation and the claim: every precondition, the amount rules, the ledger and the certificate."""
 
+import hashlib
 from datetime import timedelta
 from decimal import Decimal
 
@@ -151,15 +152,40 @@ class TestAClaim:
     def test_a_claim_that_fails_queues_no_email(self, ready, activity, django_capture_on_commit_callbacks):
         from unittest import mock
 
-        from credits import pdf
-
         with (
             django_capture_on_commit_callbacks(execute=True),
-            mock.patch.object(pdf, "html_to_pdf", side_effect=RuntimeError("renderer crashed")),
+            mock.patch("credits.services._snapshot", side_effect=RuntimeError("crashed inside the claim")),
             pytest.raises(RuntimeError),
         ):
             claim(ready, activity)
         assert not OutboundEmail.objects.exists() and mail.outbox == []
+
+    def test_a_render_failure_after_commit_keeps_the_claim_and_the_first_download_renders_the_file(
+        self, ready, activity, django_capture_on_commit_callbacks, client
+    ):
+        from unittest import mock
+
+        from credits import pdf
+        from credits.models import Certificate
+
+        real_render = pdf.render_certificate
+        # The patch must still be in force when the captured callbacks run on leaving the block.
+        with (
+            mock.patch.object(pdf, "render_certificate", side_effect=RuntimeError("renderer crashed")),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            certificate = claim(ready, activity)
+        stored = Certificate.objects.get(pk=certificate.pk)
+        assert (stored.pdf_sha256, stored.pdf.name) == ("", "")
+
+        client.force_login(ready)
+        with mock.patch.object(pdf, "render_certificate", side_effect=real_render) as render:
+            first = client.get(reverse("credits:certificate_pdf", args=[certificate.number]))
+            second = client.get(reverse("credits:certificate_pdf", args=[certificate.number]))
+        assert first.status_code == second.status_code == 200
+        assert first.content == second.content and render.call_count == 1
+        stored.refresh_from_db()
+        assert stored.pdf_sha256 == hashlib.sha256(first.content).hexdigest()
 
 
 class TestLedger:

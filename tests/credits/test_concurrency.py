@@ -98,3 +98,49 @@ def test_parallel_self_reported_adds_cannot_pass_the_cap(transactional_db):
         f"You can keep up to {EXTERNAL_CREDIT_LIMIT} self-reported entries. Remove ones you no longer need "
         "before adding more."
     }
+
+
+def test_the_year_number_row_is_not_locked_while_the_pdf_renders(transactional_db):
+    """Rendering and storing happen after the claim commits, so other claims need not wait for them."""
+    import threading
+    from unittest import mock
+
+    from django.db import DatabaseError, transaction
+    from django.utils import timezone
+
+    from credits import pdf
+    from credits.models import CertificateNumberSequence
+
+    activity = ActivityFactory(pretest_required=False)
+    make_quiz(activity, "post", questions=1)
+    learner = UserFactory()
+    pass_posttest(learner, activity)
+    evaluate(learner, activity)
+    # The year's row exists already (a claim earlier in the year made it), as on any busy day.
+    CertificateNumberSequence.objects.create(year=timezone.localdate().year)
+    real_render = pdf.render_certificate
+    lockable_during_render = []
+
+    def try_to_lock_the_number_row():
+        try:
+            with transaction.atomic():
+                list(CertificateNumberSequence.objects.select_for_update(nowait=True))
+            lockable_during_render.append(True)
+        except DatabaseError:  # NOWAIT refuses a row another transaction holds
+            lockable_during_render.append(False)
+        finally:
+            connection.close()
+
+    def render_while_another_claim_tries_the_lock(snapshot):
+        other = threading.Thread(target=try_to_lock_the_number_row)
+        other.start()
+        other.join()
+        return real_render(snapshot)
+
+    with mock.patch.object(pdf, "render_certificate", side_effect=render_while_another_claim_tries_the_lock):
+        certificate = credit_claim(
+            user=learner, activity=activity, amount=Decimal("0.50"), attested=True, pars_consent=False
+        )
+    assert lockable_during_render == [True]
+    certificate.refresh_from_db()
+    assert certificate.pdf_sha256 and certificate.pdf.name
