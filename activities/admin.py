@@ -77,12 +77,15 @@ class ActivityAdmin(admin.ModelAdmin):
 
     @admin.display(description="Availability")
     def availability(self, activity: Activity) -> str:
+        # The same rule the learner's pages use (Activity.closed_reason), in the admin's words.
         today = timezone.localdate()
-        if not activity.is_released(today):
-            return "Not yet released (staff preview only)"
-        if activity.is_expired(today):
-            return "Expired: readable, no credit"
-        return "Open for credit"
+        if activity.is_open_for_credit(today):
+            return "Open for credit"
+        return (
+            "Not yet released (staff preview only)"
+            if not activity.is_released(today)
+            else "Expired: readable, no credit"
+        )
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -114,7 +117,7 @@ class PersonAdmin(admin.ModelAdmin):
 
 @admin.register(AccreditedProvider)
 class AccreditedProviderAdmin(admin.ModelAdmin):
-    list_display = ["name"]
+    list_display = ["name", "contact_email", "contact_phone"]
 
 
 class ChartBarInline(admin.TabularInline):

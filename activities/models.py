@@ -31,6 +31,13 @@ class AccreditedProvider(models.Model):
     """The organization that is accredited and designates the credit."""
 
     name = models.CharField(max_length=200, unique=True)
+    contact_email = models.EmailField(
+        help_text="Where learners write about credit, certificates and attempts; shown on every activity page."
+    )
+    contact_phone = models.CharField(max_length=40, blank=True, help_text="Optional, e.g. +1 617 555 0142.")
+    contact_hours = models.CharField(
+        max_length=120, blank=True, help_text="When someone answers, e.g. 'Weekdays 9 am to 5 pm Eastern'."
+    )
     accreditation_statement = models.TextField(
         help_text="The accreditor's standard wording, e.g. '<Provider> is accredited by the Accreditation Council "
         "for Continuing Medical Education (ACCME) to provide continuing medical education for physicians.'"
@@ -50,6 +57,11 @@ class ActivityType(models.TextChoices):
 class ActivityQuerySet(models.QuerySet):
     def released(self, today=None):
         return self.filter(release_date__lte=today or timezone.localdate())
+
+    def open_for_credit(self, today=None):
+        """Released and not yet expired: the dates between which a learner can earn credit."""
+        today = today or timezone.localdate()
+        return self.filter(release_date__lte=today, expiration_date__gte=today)
 
     def visible_to(self, user, today=None):
         """Learners see released activities; staff who may view activities also preview unreleased ones."""
@@ -122,7 +134,7 @@ class Activity(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("activities:detail", args=[self.slug])
+        return reverse("journey:activity", args=[self.slug])
 
     def clean(self):
         if self.release_date and self.expiration_date and self.expiration_date <= self.release_date:
@@ -134,15 +146,18 @@ class Activity(models.Model):
     def is_expired(self, today=None) -> bool:
         return self.expiration_date < (today or timezone.localdate())
 
-    @property
-    def credit_designation_statement(self) -> str:
-        credits = f"{self.max_credits:.2f}"
-        noun = "Credit" if self.max_credits == 1 else "Credits"
-        return (
-            f"{self.provider.name} designates this {self.activity_type} for a maximum of {credits} "
-            f"AMA PRA Category 1 {noun}™. Physicians should claim only the credit commensurate with the "
-            "extent of their participation in the activity."
-        )
+    def is_open_for_credit(self, today=None) -> bool:
+        """The same rule as ActivityQuerySet.open_for_credit, for one activity already loaded."""
+        return not self.closed_reason(today)
+
+    def closed_reason(self, today=None) -> str:
+        """Why credit cannot be earned today, or "" while the activity is open for credit."""
+        if not self.is_released(today):
+            return f"This activity opens on {self.release_date:%B} {self.release_date.day}, {self.release_date.year}."
+        if self.is_expired(today):
+            day = self.expiration_date
+            return f"Credit for this activity ended on {day:%B} {day.day}, {day.year}. You can still read it."
+        return ""
 
 
 class LearningObjective(models.Model):

@@ -6,10 +6,9 @@ from activities.models import Activity, Enrollment
 
 def activity_start(*, user, activity: Activity) -> Enrollment:
     """Record that the learner has reviewed the front matter and begun; safe to repeat."""
-    if not activity.is_released():
-        raise ValidationError("This activity has not been released yet.")
-    if activity.is_expired():
-        raise ValidationError("Credit for this activity is no longer offered.")
+    closed = activity.closed_reason()
+    if closed:
+        raise ValidationError(closed)
     try:
         # A double click sends two requests; the unique constraint lets exactly
         # one insert win and the other reads the winner's row.

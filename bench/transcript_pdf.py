@@ -102,7 +102,8 @@ def build(*, email: str, external: int, claims: int, text: str = "latin"):
         email=email, first_name="Chiamaka", last_name="Okafor", degree="MD", profession="physician", npi="1234567893"
     )
     provider, _ = AccreditedProvider.objects.get_or_create(
-        name="Meridian Oncology Education", defaults={"accreditation_statement": "Accredited by the ACCME."}
+        name="Meridian Oncology Education",
+        defaults={"accreditation_statement": "Accredited by the ACCME.", "contact_email": "cme@meridian.example"},
     )
     today = timezone.localdate()
     activities = Activity.objects.bulk_create(

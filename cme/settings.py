@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "activities",
     "quizzes",
     "credits",
+    "journey",  # the learner journey: above activities, quizzes and credits
     "notifications",
 ]
 
@@ -137,7 +138,9 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
-ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
+# Confirming the address in the browser that signed up signs the learner in (allauth does so only
+# while that sign-up is pending in the session); confirming stays a POST, safe from link scanners.
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
@@ -147,6 +150,8 @@ ACCOUNT_PREVENT_ENUMERATION = True
 # failed-login limit on the account and the client address, and makes a sign-up
 # for a taken email cost what a real one does.
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+# The sign-in form starts with the address just confirmed in this browser (accounts.forms).
+ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm"}
 # allauth's rate limits are on by default (failed logins: 10/min per IP and
 # 5 per 5 min per account from one address) and stay so; its machinery also
 # guards the public certificate verification page.

@@ -2,16 +2,9 @@ import sys
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.templatetags.static import static
-
-from accounts.selectors import profile_missing_for_certificate
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    missing = profile_missing_for_certificate(request.user) if request.user.is_authenticated else []
-    return render(request, "home.html", {"missing": missing})
 
 
 def favicon(request: HttpRequest) -> HttpResponse:

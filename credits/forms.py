@@ -51,6 +51,11 @@ class EvaluationForm(forms.Form):
                 label=objective.text, choices=Agreement.choices, coerce=int, widget=forms.RadioSelect
             )
             self.objective_fields.append((objective, name))
+        # The page asks about the objectives first; the error summary follows the field order.
+        self.order_fields([name for _, name in self.objective_fields])
+        # Required only with a given answer (see clean): the label says when, not "(optional)".
+        self.fields["change_description"].required_when = "required if you answered Yes"
+        self.fields["bias_comment"].required_when = "required if you answered No"
 
     def clean(self):
         cleaned = super().clean()

@@ -1,4 +1,4 @@
-"""Reads: whether a learner may claim, and their transcript."""
+"""Reads: credit amounts, certificates and the transcript. Whether a learner may claim is the journey's rule."""
 
 from collections import defaultdict
 from dataclasses import dataclass, replace
@@ -9,11 +9,9 @@ from django.db.models import Sum
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Profession
-from accounts.selectors import profile_missing_for_certificate
 from activities.models import CREDIT_STEP, Activity
-from credits import pdf
-from credits.models import Certificate, CreditClaim, CreditEntry, CreditType, Evaluation, ExternalCredit
-from quizzes.models import Attempt, QuizKind
+from credits import pdf, wording
+from credits.models import Certificate, CreditClaim, CreditEntry, CreditType, ExternalCredit
 
 # Self-reported entries a learner can keep: far more than a career's license
 # renewals need, and few enough that one learner's transcript stays cheap.
@@ -40,39 +38,6 @@ def amount_choices(activity: Activity) -> list[Decimal]:
 def pars_reporting_possible(user) -> bool:
     """PARS can only match a learner who has a board ID or a license on file."""
     return bool(user.board_id or user.license_number)
-
-
-def posttest_passed(*, user, activity) -> bool:
-    return Attempt.objects.filter(user=user, quiz__activity=activity, quiz__kind=QuizKind.POST, passed=True).exists()
-
-
-def evaluation_blockers(*, user, activity) -> list[str]:
-    blockers = []
-    if not activity.is_released() or activity.is_expired():
-        blockers.append("This activity is outside its release and expiration dates.")
-    if not posttest_passed(user=user, activity=activity):
-        blockers.append("Pass the post-test first.")
-    if Evaluation.objects.filter(user=user, activity=activity).exists():
-        blockers.append("You have already completed the evaluation for this activity.")
-    return blockers
-
-
-def claim_blockers(*, user, activity) -> list[str]:
-    """Every reason the learner cannot claim credit yet; empty when they can."""
-    blockers = []
-    if not activity.is_released() or activity.is_expired():
-        blockers.append("Credit for this activity is not offered now: it is outside its release and expiration dates.")
-    if CreditClaim.objects.filter(user=user, activity=activity).exists():
-        blockers.append("You have already claimed credit for this activity.")
-        return blockers
-    if not posttest_passed(user=user, activity=activity):
-        blockers.append("Pass the post-test.")
-    if not Evaluation.objects.filter(user=user, activity=activity).exists():
-        blockers.append("Complete the evaluation.")
-    missing = profile_missing_for_certificate(user)
-    if missing:
-        blockers.append(f"Complete your profile: {', '.join(missing)}.")
-    return blockers
 
 
 def certificate_for_owner(*, user, number: str) -> Certificate:
@@ -103,6 +68,19 @@ class Transcript:
     # Set by printable(): the older rows left out of a PDF, and the latest date among them.
     omitted: int = 0
     omitted_latest: date | None = None
+
+    @property
+    def total_lines(self) -> list[str]:
+        """Each credit type's total in words, for the page and the PDF."""
+        return [wording.total_text(credit_type=kind, amount=total) for kind, total in self.totals_by_type.items()]
+
+    @property
+    def year_lines(self) -> list[tuple[int, str]]:
+        """Each year's totals in words, most recent year first."""
+        return [
+            (year, "; ".join(wording.total_text(credit_type=kind, amount=total) for kind, total in types.items()))
+            for year, types in self.totals_by_year.items()
+        ]
 
     @property
     def entry_count(self) -> int:

@@ -15,14 +15,14 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from accounts.selectors import profile_missing_for_certificate
 from activities.models import Activity
-from credits import pdf
+from credits import pdf, wording
 from credits.models import (
     Certificate,
     CertificateNumberSequence,
     CreditClaim,
     CreditEntry,
-    CreditType,
     EntryKind,
     Evaluation,
     ExternalCredit,
@@ -32,9 +32,7 @@ from credits.models import (
 from credits.selectors import (
     EXTERNAL_CREDIT_LIMIT,
     amount_choices,
-    claim_blockers,
     credit_type_for,
-    evaluation_blockers,
     pars_reporting_possible,
 )
 from notifications.services import email_queue
@@ -42,45 +40,15 @@ from notifications.services import email_queue
 logger = logging.getLogger(__name__)
 
 
-def attestation_statement(*, credit_type: str, amount: Decimal) -> str:
-    if credit_type == CreditType.AMA_PRA_1:
-        noun = "Credit" if amount == 1 else "Credits"
-        return (
-            f"I attest that I am claiming {amount:.2f} AMA PRA Category 1 {noun}™, only the credit commensurate "
-            "with the extent of my participation in the activity."
-        )
-    return (
-        f"I attest that I participated in this activity for {amount:.2f} hours, the extent of my participation, "
-        "and claim a certificate of participation for that time."
-    )
-
-
-def attestation_prompt(*, credit_type: str) -> str:
-    """The wording beside the checkbox, before the learner has chosen an amount."""
-    if credit_type == CreditType.AMA_PRA_1:
-        return (
-            "I attest that the amount I have chosen is only the AMA PRA Category 1 Credit™ commensurate with the "
-            "extent of my participation in the activity."
-        )
-    return "I attest that the amount I have chosen is the time I spent participating in this activity."
-
-
-def pars_consent_statement(activity: Activity) -> str:
-    return (
-        f"I consent to {activity.provider.name} reporting my completion of this activity, with my name, birth month "
-        "and day, board ID and license details, to the ACCME's Program and Activity Reporting System (PARS) for my "
-        "certifying board or state licensing board."
-    )
-
-
 # ------------------------------------------------------------------ evaluation
 
 
 @transaction.atomic
 def evaluation_submit(*, user, activity: Activity, answers: dict, objective_ratings: dict[int, int]) -> Evaluation:
-    blockers = evaluation_blockers(user=user, activity=activity)
-    if blockers:
-        raise ValidationError(blockers)
+    """Record the learner's evaluation once. Whether they may evaluate yet is the journey's gate:
+    call journey.services.evaluation_submit, which checks it in the same transaction."""
+    if Evaluation.objects.filter(user=user, activity=activity).exists():
+        raise ValidationError("You have already completed the evaluation for this activity.")
     objective_ids = set(activity.objectives.values_list("pk", flat=True))
     if set(objective_ratings) != objective_ids:
         raise ValidationError("Rate how well each learning objective was met.")
@@ -109,17 +77,11 @@ def evaluation_submit(*, user, activity: Activity, answers: dict, objective_rati
 def _snapshot(*, claim: CreditClaim, number: str, code: str, issued_at) -> dict:
     """Everything the certificate prints, as final text: later edits change nothing."""
     user, activity = claim.user, claim.activity
-    physician = claim.credit_type == CreditType.AMA_PRA_1
-    credits = f"{claim.amount:.2f}"
-    noun = "Credit" if claim.amount == 1 else "Credits"
-    maximum = f"{activity.max_credits:.2f}"
-    max_noun = "Credit" if activity.max_credits == 1 else "Credits"
     completed = timezone.localtime(claim.claimed_at).date()
     issued = timezone.localtime(issued_at)
     return {
         "number": number,
         "document_title": f"Certificate {number}: {activity.title}",
-        "heading": "Certificate of Completion" if physician else "Certificate of Participation",
         "learner_name": user.certificate_name,
         "first_name": user.first_name,
         "last_name": user.last_name,
@@ -131,16 +93,14 @@ def _snapshot(*, claim: CreditClaim, number: str, code: str, issued_at) -> dict:
         "provider": activity.provider.name,
         "credit_type": claim.credit_type,
         "credit_type_label": claim.get_credit_type_display(),
-        "amount": credits,
-        "award_sentence_start": "and is awarded" if physician else "and participated for",
-        "award_amount_text": f"{credits} AMA PRA Category 1 {noun}™" if physician else f"{credits} hours",
-        "award_sentence_end": "."
-        if physician
-        else f" in an activity designated for a maximum of {maximum} AMA PRA Category 1 {max_noun}™.",
+        "amount": f"{claim.amount:.2f}",
+        **wording.certificate_award(
+            credit_type=claim.credit_type, amount=claim.amount, max_credits=activity.max_credits
+        ),
         "completed_on": completed.isoformat(),
         "completed_on_text": date_format(completed, "F j, Y"),
         "accreditation_statement": activity.provider.accreditation_statement,
-        "designation_statement": activity.credit_designation_statement,
+        "designation_statement": wording.designation_statement(activity),
         "issued_at": issued.isoformat(timespec="seconds"),
         "issued_on_text": date_format(issued.date(), "F j, Y"),
         "verify_url": f"{settings.SITE_URL}{Certificate(verification_code=code).verification_path}",
@@ -149,10 +109,14 @@ def _snapshot(*, claim: CreditClaim, number: str, code: str, issued_at) -> dict:
 
 @transaction.atomic
 def credit_claim(*, user, activity: Activity, amount: Decimal, attested: bool, pars_consent: bool) -> Certificate:
-    """Claim credit once: the claim, its ledger entry and its certificate land together or not at all."""
-    blockers = claim_blockers(user=user, activity=activity)
-    if blockers:
-        raise ValidationError(blockers)
+    """Claim credit once: the claim, its ledger entry and its certificate land together or not at all.
+
+    The steps before the claim (post-test passed, evaluation) are the journey's gate: call
+    journey.services.credit_claim, which checks them in the same transaction.
+    """
+    missing = profile_missing_for_certificate(user)
+    if missing:
+        raise ValidationError(f"Complete your profile: {', '.join(missing)}.")
     if amount not in amount_choices(activity):
         raise ValidationError(
             f"Choose an amount in steps of 0.25, up to the activity's maximum of {activity.max_credits:.2f}."
@@ -171,9 +135,9 @@ def credit_claim(*, user, activity: Activity, amount: Decimal, attested: bool, p
                 activity=activity,
                 credit_type=credit_type,
                 amount=amount,
-                attestation=attestation_statement(credit_type=credit_type, amount=amount),
+                attestation=wording.attestation_statement(credit_type=credit_type, amount=amount),
                 pars_consent=pars_consent,
-                pars_consent_statement=pars_consent_statement(activity) if pars_consent else "",
+                pars_consent_statement=wording.pars_consent_statement(activity) if pars_consent else "",
             )
     except IntegrityError:
         raise ValidationError("You have already claimed credit for this activity.") from None

@@ -4,8 +4,6 @@ from credits import views
 
 app_name = "credits"
 urlpatterns = [
-    path("activities/<slug:slug>/evaluation/", views.evaluation, name="evaluation"),
-    path("activities/<slug:slug>/claim/", views.claim, name="claim"),
     path("certificates/<str:number>/", views.certificate, name="certificate"),
     path("certificates/<str:number>/pdf/", views.certificate_pdf, name="certificate_pdf"),
     path("verify/<str:code>/", views.verify, name="verify"),

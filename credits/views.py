@@ -1,5 +1,4 @@
 import csv
-from decimal import Decimal
 from urllib.parse import urlencode
 
 from allauth.core import ratelimit
@@ -13,93 +12,22 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from activities.selectors import activity_for_learner
 from credits import pdf
-from credits.forms import ClaimForm, EvaluationForm, ExternalCreditForm, TranscriptFilterForm
+from credits.forms import ExternalCreditForm, TranscriptFilterForm
 from credits.models import Certificate, ExternalCredit
 from credits.selectors import (
     EXTERNAL_CREDIT_LIMIT,
-    amount_choices,
     certificate_for_owner,
-    claim_blockers,
-    credit_type_for,
-    evaluation_blockers,
-    pars_reporting_possible,
     printable,
     transcript,
 )
 from credits.services import (
     CertificateFileMismatchError,
-    attestation_prompt,
     certificate_pdf_bytes,
-    credit_claim,
-    evaluation_submit,
     external_credit_add,
     external_credit_delete,
-    pars_consent_statement,
 )
-
-
-@login_required
-def evaluation(request: HttpRequest, slug: str) -> HttpResponse:
-    activity = activity_for_learner(user=request.user, slug=slug)
-    blockers = evaluation_blockers(user=request.user, activity=activity)
-    if blockers:
-        messages.info(request, blockers[0])
-        return redirect(activity)
-    form = EvaluationForm(request.POST or None, objectives=activity.objectives.all())
-    if request.method == "POST" and form.is_valid():
-        try:
-            evaluation_submit(
-                user=request.user,
-                activity=activity,
-                answers=form.answers(),
-                objective_ratings=form.objective_ratings(),
-            )
-        except ValidationError as error:
-            messages.error(request, error.messages[0])
-            return redirect(activity)
-        messages.success(request, "Thank you: your evaluation is recorded.")
-        return redirect("credits:claim", activity.slug)
-    return render(request, "credits/evaluation.html", {"activity": activity, "form": form})
-
-
-@login_required
-def claim(request: HttpRequest, slug: str) -> HttpResponse:
-    activity = activity_for_learner(user=request.user, slug=slug)
-    user = request.user
-    amounts = amount_choices(activity)
-    credit_type = credit_type_for(user)
-    form = ClaimForm(
-        request.POST or None,
-        amounts=amounts,
-        attestation=attestation_prompt(credit_type=credit_type),
-        pars_statement=pars_consent_statement(activity) if pars_reporting_possible(user) else "",
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            certificate = credit_claim(
-                user=user,
-                activity=activity,
-                amount=Decimal(form.cleaned_data["amount"]),
-                attested=form.cleaned_data["attest"],
-                pars_consent=form.cleaned_data.get("pars_consent", False),
-            )
-        except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
-        else:
-            messages.success(
-                request, "Your credit is claimed and your certificate is ready. A copy is on its way to you by email."
-            )
-            return redirect(certificate)
-    context = {
-        "activity": activity,
-        "form": form,
-        "blockers": claim_blockers(user=user, activity=activity),
-        "credit_type": credit_type,
-    }
-    return render(request, "credits/claim.html", context)
+from credits.wording import credit_line
 
 
 # Certificates and transcripts carry names, NPIs and credit history: no shared
@@ -108,7 +36,8 @@ def claim(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def certificate(request: HttpRequest, number: str) -> HttpResponse:
     certificate = certificate_for_owner(user=request.user, number=number)
-    return render(request, "credits/certificate.html", {"certificate": certificate, "c": certificate.snapshot})
+    context = {"certificate": certificate, "c": certificate.snapshot, "credit_line": credit_line(certificate.snapshot)}
+    return render(request, "credits/certificate.html", context)
 
 
 @never_cache
@@ -116,7 +45,8 @@ def certificate(request: HttpRequest, number: str) -> HttpResponse:
 def certificate_pdf(request: HttpRequest, number: str) -> HttpResponse:
     certificate = certificate_for_owner(user=request.user, number=number)
     if certificate.is_revoked:
-        context = {"certificate": certificate, "c": certificate.snapshot}
+        snapshot = certificate.snapshot
+        context = {"certificate": certificate, "c": snapshot, "credit_line": credit_line(snapshot)}
         return render(request, "credits/certificate.html", context, status=410)
     try:
         content = certificate_pdf_bytes(certificate=certificate)
@@ -140,7 +70,12 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
         # Someone checking a certificate needs to hear that this code matches none, not "page not found".
         response = render(request, "credits/verify_unknown.html", {"code": code}, status=404)
     else:
-        response = render(request, "credits/verify.html", {"certificate": certificate, "c": certificate.snapshot})
+        context = {
+            "certificate": certificate,
+            "c": certificate.snapshot,
+            "credit_line": credit_line(certificate.snapshot),
+        }
+        response = render(request, "credits/verify.html", context)
     response["X-Robots-Tag"] = "noindex"
     return response
 

@@ -216,7 +216,14 @@ class QuizSlotInline(admin.TabularInline):
 
 @admin.register(Quiz)
 class QuizAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "pass_mark_percent", "attempts_allowed", "review_policy", "question_total"]
+    list_display = [
+        "__str__",
+        "pass_mark_percent",
+        "attempts_allowed",
+        "questions_per_page",
+        "review_policy",
+        "question_total",
+    ]
     list_filter = ["kind", "activity"]
     inlines = [QuizSlotInline]
     actions = ["export_gift", "export_moodle_xml"]

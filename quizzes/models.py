@@ -158,6 +158,14 @@ class Quiz(models.Model):
     review_policy = models.CharField(
         max_length=20, choices=ReviewPolicy.choices, default=ReviewPolicy.AFTER_PASS_OR_LAST_ATTEMPT
     )
+    # Moodle's "New page" setting. All on one page is the default: on a phone a
+    # 14-item post-test is one scroll, one submit, then the result, instead of
+    # fifteen page loads on a mobile connection.
+    questions_per_page = models.PositiveSmallIntegerField(
+        default=0,
+        help_text="0 puts every question on one page, answered and submitted at once; "
+        "1 shows one question per page; N shows N per page.",
+    )
     questions = models.ManyToManyField(
         Question, through="QuizSlot", through_fields=("quiz", "question"), related_name="quizzes"
     )
@@ -177,12 +185,23 @@ class Quiz(models.Model):
         return f"{self.activity}: {self.get_kind_display()}"
 
     def get_absolute_url(self) -> str:
-        name = "quizzes:pretest" if self.kind == QuizKind.PRE else "quizzes:posttest"
+        name = "journey:pretest" if self.kind == QuizKind.PRE else "journey:posttest"
+        return reverse(name, args=[self.activity.slug])
+
+    def get_start_url(self) -> str:
+        name = "journey:pretest_start" if self.kind == QuizKind.PRE else "journey:posttest_start"
         return reverse(name, args=[self.activity.slug])
 
     @property
     def is_pretest(self) -> bool:
         return self.kind == QuizKind.PRE
+
+    def page_of(self, position: int) -> int:
+        """The page a question (1-based position) falls on under this quiz's layout."""
+        return 1 if self.questions_per_page == 0 else (position - 1) // self.questions_per_page + 1
+
+    def page_count(self, total: int) -> int:
+        return self.page_of(total) if total else 1
 
 
 class QuizSlot(models.Model):
@@ -265,11 +284,19 @@ class Attempt(models.Model):
         return f"{self.user} – {self.quiz} – attempt {self.number}"
 
     def get_absolute_url(self) -> str:
-        return reverse("quizzes:attempt", args=[self.pk])
+        return reverse("journey:result", args=[self.pk])
+
+    def page_url(self, page: int = 1) -> str:
+        return reverse("quizzes:page", args=[self.pk, page])
 
     @property
     def is_in_progress(self) -> bool:
         return self.state == AttemptState.IN_PROGRESS
+
+    def get_outcome_display(self) -> str:
+        if self.passed is None:
+            return "—"
+        return "Passed" if self.passed else "Not passed"
 
 
 class AttemptItem(models.Model):

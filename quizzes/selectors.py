@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.db.models import Min
 from django.shortcuts import get_object_or_404
 
 from quizzes.models import (
@@ -45,6 +46,18 @@ def published_quizzes(activity) -> dict[str, Quiz]:
 def quiz_summary(*, user, quiz: Quiz) -> QuizSummary:
     """The learner's attempts on one quiz; their result is their highest-scoring attempt."""
     attempts = list(Attempt.objects.filter(user=user, quiz=quiz).order_by("number"))
+    posttest_started = (
+        quiz.kind == QuizKind.PRE
+        and Attempt.objects.filter(user=user, quiz__activity_id=quiz.activity_id, quiz__kind=QuizKind.POST).exists()
+    )
+    return summarize(quiz=quiz, attempts=attempts, posttest_started=posttest_started)
+
+
+def summarize(*, quiz: Quiz, attempts: list[Attempt], posttest_started: bool = False) -> QuizSummary:
+    """The quiz's own rules over attempts already loaded (in number order): no queries.
+
+    posttest_started matters only for a pre-test, which closes once the post-test begins.
+    """
     graded = [attempt for attempt in attempts if attempt.state == AttemptState.GRADED]
     in_progress = next((attempt for attempt in attempts if attempt.state == AttemptState.IN_PROGRESS), None)
     best = max(graded, key=lambda attempt: (attempt.score / attempt.max_score, -attempt.number), default=None)
@@ -56,10 +69,7 @@ def quiz_summary(*, user, quiz: Quiz) -> QuizSummary:
     reason = ""
     if quiz.kind == QuizKind.PRE and graded:
         reason = "You have already taken the pre-test; it records your baseline once."
-    elif (
-        quiz.kind == QuizKind.PRE
-        and Attempt.objects.filter(user=user, quiz__activity_id=quiz.activity_id, quiz__kind=QuizKind.POST).exists()
-    ):
+    elif quiz.kind == QuizKind.PRE and posttest_started:
         reason = "The pre-test measures what you knew before the post-test, so it closes once you start the post-test."
     elif first_passed_at is not None:
         reason = "You have already passed this test."
@@ -78,16 +88,14 @@ def quiz_summary(*, user, quiz: Quiz) -> QuizSummary:
     )
 
 
-def pretest_blocks_posttest(*, user, activity) -> bool:
-    """A required pre-test must be submitted before the article and the post-test."""
-    if not activity.pretest_required:
-        return False
-    pretest = published_quizzes(activity).get(QuizKind.PRE)
-    if pretest is None:
-        return False
-    if not user.is_authenticated:
-        return True
-    return not Attempt.objects.filter(user=user, quiz=pretest, state=AttemptState.GRADED).exists()
+def first_unanswered(attempt_ids) -> dict[int, int]:
+    """For each open attempt, the position of its first unanswered question (absent: all answered)."""
+    rows = (
+        AttemptItem.objects.filter(attempt_id__in=attempt_ids, selected_choice__isnull=True)
+        .values("attempt_id")
+        .annotate(position=Min("position"))
+    )
+    return {row["attempt_id"]: row["position"] for row in rows}
 
 
 def review_allowed(*, attempt: Attempt, summary: QuizSummary) -> bool:
@@ -109,6 +117,16 @@ def review_allowed(*, attempt: Attempt, summary: QuizSummary) -> bool:
     if summary.in_progress is not None:
         return False
     return summary.has_passed or summary.out_of_attempts
+
+
+def review_note(*, quiz: Quiz) -> str:
+    """Why the answer key is not shown, in the words of this quiz's policy."""
+    if quiz.kind == QuizKind.PRE or quiz.review_policy == ReviewPolicy.SCORE_ONLY:
+        return "Correct answers are not shown for this test, so it stays a fair measure of what you learn."
+    if quiz.review_policy == ReviewPolicy.IMMEDIATELY:
+        return ""
+    limit = f" or have used all {quiz.attempts_allowed} attempts" if quiz.attempts_allowed else ""
+    return f"Correct answers and feedback appear once you pass{limit}, so retakes stay a fair test."
 
 
 def attempt_for_user(*, user, attempt_id: int) -> Attempt:

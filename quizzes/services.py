@@ -8,7 +8,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from activities.models import Enrollment
 from quizzes.models import (
     Attempt,
     AttemptItem,
@@ -18,10 +17,9 @@ from quizzes.models import (
     QuestionStatus,
     QuestionVersion,
     Quiz,
-    QuizKind,
     VersionChoice,
 )
-from quizzes.selectors import pretest_blocks_posttest, quiz_summary
+from quizzes.selectors import quiz_summary
 from quizzes.validation import ChoiceData, single_best_answer_problems
 
 _random = secrets.SystemRandom()
@@ -118,14 +116,12 @@ def question_status_set(*, question: Question, status: str) -> Question:
 
 @transaction.atomic
 def attempt_start(*, user, quiz: Quiz) -> Attempt:
-    """Resume the learner's open attempt, or begin a new one if the rules allow."""
-    activity = quiz.activity
-    if not activity.is_released() or activity.is_expired():
-        raise ValidationError("This activity is not open for credit.")
-    if not Enrollment.objects.filter(user=user, activity=activity).exists():
-        raise ValidationError("Start the activity first: review its front matter, then choose Start.")
-    if quiz.kind == QuizKind.POST and pretest_blocks_posttest(user=user, activity=activity):
-        raise ValidationError("Take the pre-test first; it records what you knew before reading.")
+    """Resume the learner's open attempt, or begin a new one if the quiz's own rules allow.
+
+    The quiz's rules are its attempt limit, one open attempt, a pre-test taken once. Where the
+    test sits in the activity (dates, front matter, pre-test before post-test) is the journey's
+    gate: call journey.services.quiz_start, which checks it in the same transaction.
+    """
     summary = quiz_summary(user=user, quiz=quiz)
     if summary.in_progress:
         return summary.in_progress
@@ -186,17 +182,26 @@ def _locked_open_attempt(attempt: Attempt) -> Attempt:
     return locked
 
 
-@transaction.atomic
 def attempt_answer(*, attempt: Attempt, position: int, choice_id: int) -> AttemptItem:
-    """Save the learner's choice for one question, as soon as it is chosen."""
+    """Save the learner's choice for one question."""
+    return attempt_answers(attempt=attempt, answers={position: choice_id})[0]
+
+
+@transaction.atomic
+def attempt_answers(*, attempt: Attempt, answers: dict[int, int]) -> list[AttemptItem]:
+    """Save the choices a submitted page carries ({position: VersionChoice id}), all or none."""
     _locked_open_attempt(attempt)
-    item = AttemptItem.objects.get(attempt=attempt, position=position)
-    if choice_id not in item.choice_order:
-        raise ValidationError("Choose one of the answers shown for this question.")
-    item.selected_choice_id = choice_id
-    item.answered_at = timezone.now()
-    item.save(update_fields=["selected_choice", "answered_at"])
-    return item
+    items = {item.position: item for item in AttemptItem.objects.filter(attempt=attempt, position__in=answers)}
+    if set(items) != set(answers):
+        raise ValidationError("That question is not part of this attempt.")
+    now = timezone.now()
+    for position, choice_id in answers.items():
+        if choice_id not in items[position].choice_order:
+            raise ValidationError(f"Question {position}: choose one of the answers shown.")
+        items[position].selected_choice_id = choice_id
+        items[position].answered_at = now
+    AttemptItem.objects.bulk_update(items.values(), ["selected_choice", "answered_at"])
+    return [items[position] for position in sorted(items)]
 
 
 def is_pass(*, score: int, max_score: int, pass_mark_percent) -> bool:

@@ -5,94 +5,97 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from activities.selectors import activity_for_learner
 from cme.staff import staff_permission_required
-from quizzes.forms import AnswerForm
-from quizzes.models import AttemptState, Question, QuizKind
+from quizzes.forms import AttemptPageForm
+from quizzes.models import Question
 from quizzes.rendering import render_stem
-from quizzes.selectors import (
-    attempt_for_user,
-    attempt_items,
-    knowledge_gain,
-    published_quizzes,
-    quiz_summary,
-    review_allowed,
-)
-from quizzes.services import AttemptClosedError, attempt_answer, attempt_start, attempt_submit
+from quizzes.selectors import attempt_for_user, attempt_items
+from quizzes.services import AttemptClosedError, attempt_answers, attempt_submit
 
 
-def _quiz_or_404(request: HttpRequest, slug: str, kind: str):
-    activity = activity_for_learner(user=request.user, slug=slug)
-    quiz = published_quizzes(activity).get(kind)
-    if quiz is None:
-        raise Http404("This activity has no such test.")
-    return activity, quiz
+class PageAction:
+    """The buttons of an attempt page, as posted in `action`."""
+
+    SUBMIT = "submit"  # one-page layout: save and grade
+    SAVE = "save"  # save and leave; the activity page offers to continue
+    NEXT = "next"
+    PREVIOUS = "previous"
+    REVIEW = "review"
 
 
 @login_required
-def quiz_detail(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
-    activity, quiz = _quiz_or_404(request, slug, kind)
-    summary = quiz_summary(user=request.user, quiz=quiz)
-    questions = quiz.slots.filter(question__status="published").count()
-    context = {"activity": activity, "quiz": quiz, "summary": summary, "question_count": questions}
-    return render(request, "quizzes/quiz.html", context)
-
-
-@login_required
-def quiz_start(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
-    _activity, quiz = _quiz_or_404(request, slug, kind)
-    if request.method != "POST":
-        return redirect(quiz)  # e.g. back from signing in: the quiz page has the Start button
-    try:
-        attempt = attempt_start(user=request.user, quiz=quiz)
-    except ValidationError as error:
-        messages.error(request, error.messages[0])
-        return redirect(quiz)
-    first_open = attempt.items.filter(selected_choice__isnull=True).order_by("position").first()
-    return redirect("quizzes:question", attempt.pk, first_open.position if first_open else 1)
-
-
-@login_required
-def question(request: HttpRequest, attempt_id: int, position: int) -> HttpResponse:
+def attempt_page(request: HttpRequest, attempt_id: int, page: int) -> HttpResponse:
     attempt = attempt_for_user(user=request.user, attempt_id=attempt_id)
     if not attempt.is_in_progress:
         messages.info(request, "This attempt has been submitted; here is your result.")
         return redirect(attempt)
+    quiz = attempt.quiz
     items = attempt_items(attempt)
-    if not 1 <= position <= len(items):
-        raise Http404("No such question in this attempt.")
-    item = items[position - 1]
-    form = AnswerForm(request.POST or None, item=item)
+    pages = quiz.page_count(len(items))
+    if not 1 <= page <= pages:
+        raise Http404("No such page in this attempt.")
+    on_page = [item for item in items if quiz.page_of(item.position) == page]
+    form = AttemptPageForm(request.POST or None, items=on_page)
     if request.method == "POST" and form.is_valid():
+        action = request.POST.get("action", PageAction.NEXT)
         try:
-            choice_id = form.selected_choice_id()
-            if choice_id is not None:
-                attempt_answer(attempt=attempt, position=position, choice_id=choice_id)
+            answers = form.answers()
+            if answers:
+                attempt_answers(attempt=attempt, answers=answers)
+            if action == PageAction.SUBMIT and pages == 1:
+                attempt_submit(attempt=attempt)
+                return redirect(attempt)
         except AttemptClosedError as error:
             messages.error(request, error.messages[0])
             return redirect(attempt)
         except ValidationError as error:
-            form.add_error("choice", error.messages[0])
+            answered = {item.position for item in attempt_items(attempt) if item.selected_choice_id}
+            missing = [item for item in on_page if item.position not in answered]
+            for item in missing:
+                form.add_error(form.field_name(item), f"Question {item.position}: choose an answer before you submit.")
+            if not missing:
+                form.add_error(None, error.messages[0])
         else:
-            return _after_answer(attempt, position, len(items), request.POST.get("action", "next"))
+            return _after_save(request, attempt, page, pages, action)
+    if request.method == "POST":
+        items = attempt_items(attempt)  # what was saved before the page came back with an error
+    answered = sum(1 for item in items if item.selected_choice_id)
+    for item in on_page:
+        item.stem_html = render_stem(item.version.stem)
     context = {
         "attempt": attempt,
-        "activity": attempt.quiz.activity,
-        "item": item,
-        "stem_html": render_stem(item.version.stem),
+        "quiz": quiz,
+        "activity": quiz.activity,
         "form": form,
+        "page": page,
+        "pages": pages,
         "total": len(items),
-        "answered": sum(1 for i in items if i.selected_choice_id),
+        "answered": answered,
+        "first_attempt": attempt.number == 1,
     }
-    return render(request, "quizzes/question.html", context)
+    return render(request, "quizzes/page.html", context, status=400 if form.errors else 200)
 
 
-def _after_answer(attempt, position: int, total: int, action: str) -> HttpResponse:
-    if action == "previous" and position > 1:
-        return redirect("quizzes:question", attempt.pk, position - 1)
-    if action == "review" or position == total:
+def _after_save(request, attempt, page: int, pages: int, action: str) -> HttpResponse:
+    if action == PageAction.SAVE:
+        messages.success(
+            request, "Your answers are saved. Continue whenever you like, from this page or the home page."
+        )
+        return redirect(f"{attempt.quiz.activity.get_absolute_url()}#next-step")
+    if action == PageAction.PREVIOUS and page > 1:
+        return redirect(attempt.page_url(page - 1))
+    if action == PageAction.REVIEW or page == pages:
         return redirect("quizzes:review", attempt.pk)
-    return redirect("quizzes:question", attempt.pk, position + 1)
+    return redirect(attempt.page_url(page + 1))
+
+
+@login_required
+def question(request: HttpRequest, attempt_id: int, position: int) -> HttpResponse:
+    """A question by its number: the page of the attempt that holds it."""
+    attempt = attempt_for_user(user=request.user, attempt_id=attempt_id)
+    if not attempt.items.filter(position=position).exists():
+        raise Http404("No such question in this attempt.")
+    return redirect(f"{attempt.page_url(attempt.quiz.page_of(position))}#q{position}")
 
 
 @login_required
@@ -101,6 +104,8 @@ def review(request: HttpRequest, attempt_id: int) -> HttpResponse:
     if not attempt.is_in_progress:
         return redirect(attempt)
     items = attempt_items(attempt)
+    for item in items:
+        item.page_url = f"{attempt.page_url(attempt.quiz.page_of(item.position))}#q{item.position}"
     context = {
         "attempt": attempt,
         "activity": attempt.quiz.activity,
@@ -123,30 +128,6 @@ def submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
         messages.error(request, error.messages[0])
         return redirect("quizzes:review", attempt.pk)
     return redirect(attempt)
-
-
-@login_required
-def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
-    attempt = attempt_for_user(user=request.user, attempt_id=attempt_id)
-    if attempt.state != AttemptState.GRADED:
-        return redirect("quizzes:review", attempt.pk)
-    quiz = attempt.quiz
-    summary = quiz_summary(user=request.user, quiz=quiz)
-    show_key = review_allowed(attempt=attempt, summary=summary)
-    items = attempt_items(attempt)
-    for item in items:
-        item.stem_html = render_stem(item.version.stem)
-        item.explanation_html = render_stem(item.version.explanation)
-    context = {
-        "attempt": attempt,
-        "activity": quiz.activity,
-        "quiz": quiz,
-        "summary": summary,
-        "show_key": show_key,
-        "items": items,
-        "gain": knowledge_gain(user=request.user, activity=quiz.activity) if quiz.kind == QuizKind.POST else None,
-    }
-    return render(request, "quizzes/result.html", context)
 
 
 @staff_permission_required("quizzes.view_question")

@@ -56,6 +56,8 @@ class ProviderFactory(DjangoModelFactory):
         django_get_or_create = ["name"]
 
     name = "Test Provider for CME"
+    contact_email = "cme@test-provider.example"
+    contact_phone = "+1 617 555 0100"
     accreditation_statement = factory.LazyAttribute(
         lambda provider: (
             f"{provider.name} is accredited by the Accreditation Council for Continuing Medical "

@@ -43,7 +43,9 @@ def totp_code(secret: str, at: float | None = None) -> str:
 
 
 class TestSignup:
-    def test_a_physician_signs_up_confirms_and_logs_in(self, client, db, password, django_capture_on_commit_callbacks):
+    def test_a_physician_signs_up_and_confirming_signs_in(
+        self, client, db, password, django_capture_on_commit_callbacks
+    ):
         with django_capture_on_commit_callbacks(execute=True):  # mail is queued on commit
             response = client.post(
                 reverse("account_signup"),
@@ -59,9 +61,14 @@ class TestSignup:
         confirm_url = link_in(mail.outbox[0])
         page = client.get(confirm_url)
         assert page.status_code == 200
-        client.post(confirm_url)
+        assert not is_logged_in(client)  # opening the link confirms nothing (ACCOUNT_CONFIRM_EMAIL_ON_GET is off)
+        response = client.post(confirm_url)
         assert EmailAddress.objects.get(user=user).verified
+        # Confirmed in the browser that signed up: signed in, and on to the empty profile.
+        assert is_logged_in(client)
+        assert response["Location"] == reverse("accounts:profile")
 
+        client.post(reverse("account_logout"))
         response = log_in(client, "new.doctor@example.org", password)
         assert response.status_code == 302
         assert is_logged_in(client)

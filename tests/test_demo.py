@@ -52,7 +52,11 @@ def test_after_loading_the_demo_staff_can_add_rows_and_import_questions(db, sett
 
     response = staff_client.post(
         "/admin/activities/accreditedprovider/add/",
-        {"name": "Second Provider", "accreditation_statement": "Second Provider is accredited by the ACCME."},
+        {
+            "name": "Second Provider",
+            "contact_email": "cme@second-provider.example",
+            "accreditation_statement": "Second Provider is accredited by the ACCME.",
+        },
     )
     assert response.status_code == 302, response.text
     assert AccreditedProvider.objects.filter(name="Second Provider").exists()

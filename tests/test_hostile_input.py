@@ -176,7 +176,7 @@ def test_the_evaluation_form(alice, alice_client, activity, data):
         data[f"objective_{objective.pk}"] = rating
     with rolled_back():
         pass_posttest(alice, activity)
-        post_and_check(alice_client, reverse("credits:evaluation", args=[activity.slug]), data)
+        post_and_check(alice_client, reverse("journey:evaluation", args=[activity.slug]), data)
 
 
 @EXAMPLES
@@ -193,7 +193,7 @@ def test_the_claim_form(alice, alice_client, activity, data):
     with rolled_back():
         pass_posttest(alice, activity)
         evaluate(alice, activity)
-        post_and_check(alice_client, reverse("credits:claim", args=[activity.slug]), data)
+        post_and_check(alice_client, reverse("journey:claim", args=[activity.slug]), data)
 
 
 @EXAMPLES

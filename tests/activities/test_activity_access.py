@@ -3,55 +3,63 @@
 from django.urls import reverse
 
 from activities.models import Enrollment
-from tests.factories import ActivityFactory, EnrollmentFactory
+from tests.factories import ActivityFactory, EnrollmentFactory, make_quiz
+
+
+def activity_with_posttest(**fields):
+    """An activity that can award credit: it has a post-test."""
+    activity = ActivityFactory(**fields)
+    make_quiz(activity, "post", questions=1)
+    return activity
 
 
 def detail_url(activity):
-    return reverse("activities:detail", args=[activity.slug])
+    return reverse("journey:activity", args=[activity.slug])
 
 
 def start_url(activity):
-    return reverse("activities:start", args=[activity.slug])
+    return reverse("journey:start", args=[activity.slug])
 
 
 class TestCatalog:
     def test_it_lists_released_activities_with_their_facts(self, client, db):
         activity = ActivityFactory(title="Frontline HER2 update", max_credits="0.75", estimated_minutes=45)
-        html = client.get(reverse("activities:catalog")).text
+        html = client.get(reverse("journey:catalog")).text
         assert "Frontline HER2 update" in html
         assert "0.75" in html and "45 minutes" in html
         assert activity.expiration_date.strftime("%B %-d, %Y") in html
         assert "Your status" not in html  # anonymous visitors have no status
 
     def test_it_shows_each_learner_their_own_status_only(self, alice_client, bob_client, alice):
-        activity = ActivityFactory(title="Maintenance strategies")
+        activity = activity_with_posttest(title="Maintenance strategies")
         EnrollmentFactory(user=alice, activity=activity)
 
-        assert "Your status: In progress" in alice_client.get(reverse("activities:catalog")).text
-        assert "Your status: Not started" in bob_client.get(reverse("activities:catalog")).text
+        assert "Your status: In progress" in alice_client.get(reverse("journey:catalog")).text
+        assert "Your status: Not started" in bob_client.get(reverse("journey:catalog")).text
 
     def test_unreleased_activities_are_hidden_from_learners(self, alice_client, client):
         ActivityFactory(title="Coming soon", unreleased=True)
-        assert "Coming soon" not in alice_client.get(reverse("activities:catalog")).text
-        assert "Coming soon" not in client.get(reverse("activities:catalog")).text
+        assert "Coming soon" not in alice_client.get(reverse("journey:catalog")).text
+        assert "Coming soon" not in client.get(reverse("journey:catalog")).text
 
     def test_staff_see_unreleased_activities_marked_as_previews(self, staff_client):
         ActivityFactory(title="Coming soon", unreleased=True)
-        html = staff_client.get(reverse("activities:catalog")).text
+        html = staff_client.get(reverse("journey:catalog")).text
         assert "Coming soon" in html
         assert "Staff preview: not yet released" in html
 
     def test_expired_activities_stay_listed_without_credit(self, client, db):
         ActivityFactory(title="Last year update", expired=True)
-        html = client.get(reverse("activities:catalog")).text
+        html = client.get(reverse("journey:catalog")).text
         assert "Last year update" in html
         assert "Credit no longer offered" in html
 
     def test_its_queries_do_not_grow_with_the_catalog(self, alice_client, alice, django_assert_max_num_queries):
         for _ in range(6):
-            EnrollmentFactory(user=alice, activity=ActivityFactory())
-        with django_assert_max_num_queries(6):  # session, user, activities, enrollments, passes, claims
-            alice_client.get(reverse("activities:catalog"))
+            EnrollmentFactory(user=alice, activity=activity_with_posttest())
+        # session, user, activities, then the journeys: quizzes, enrollments, attempts, evaluations, claims
+        with django_assert_max_num_queries(8):
+            alice_client.get(reverse("journey:catalog"))
 
 
 class TestReleaseAndExpiry:
@@ -65,7 +73,7 @@ class TestReleaseAndExpiry:
         activity = ActivityFactory(unreleased=True)
         response = staff_client.get(detail_url(activity))
         assert response.status_code == 200
-        assert "Staff preview." in response.text
+        assert "This is a staff preview." in response.text
         assert "Start the activity" not in response.text
 
     def test_an_expired_activity_stays_readable_but_offers_no_credit(self, alice_client):
@@ -73,28 +81,28 @@ class TestReleaseAndExpiry:
         response = alice_client.get(detail_url(activity))
         assert response.status_code == 200
         assert "The article text." in response.text
-        assert "Credit is no longer offered." in response.text
+        assert "Credit for this activity ended on" in response.text
         assert "Start the activity" not in response.text
 
     def test_an_expired_activity_cannot_be_started(self, alice_client, alice):
         activity = ActivityFactory(expired=True)
         response = alice_client.post(start_url(activity), follow=True)
-        assert "Credit for this activity is no longer offered." in response.text
+        assert "Credit for this activity ended on" in response.text
         assert not Enrollment.objects.exists()
 
 
 class TestStarting:
     def test_visitors_are_asked_to_sign_in(self, client, db):
-        activity = ActivityFactory()
+        activity = activity_with_posttest()
         html = client.get(detail_url(activity)).text
-        assert "Sign in to start" in html
+        assert "Create a free account" in html and "Sign in" in html
         response = client.post(start_url(activity))
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("account_login"))
         assert not Enrollment.objects.exists()
 
     def test_a_learner_starts_after_the_front_matter(self, alice_client, alice):
-        activity = ActivityFactory()
+        activity = activity_with_posttest()
         html = alice_client.get(detail_url(activity)).text
         assert 'aria-current="step"' in html
         assert 'Front matter<span class="visually-hidden"> (current step)' in html

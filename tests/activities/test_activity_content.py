@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from activities.models import BarSeries, Chart, ChartBar
 from activities.rendering import chart_layout, render_article
+from credits.wording import designation_statement
 from tests.factories import ActivityFactory, ContributorFactory, ObjectiveFactory, RelationshipFactory
 
 
@@ -63,7 +64,7 @@ class TestChartLayout:
 class TestCreditDesignation:
     def test_it_uses_the_standard_wording(self, db):
         activity = ActivityFactory(max_credits=Decimal("1.00"))
-        assert activity.credit_designation_statement == (
+        assert designation_statement(activity) == (
             "Test Provider for CME designates this enduring material for a maximum of 1.00 AMA PRA Category 1 "
             "Credit™. Physicians should claim only the credit commensurate with the extent of their participation "
             "in the activity."
@@ -88,7 +89,7 @@ class TestCreditDesignation:
 
 def count_page_queries(client, activity) -> int:
     with CaptureQueriesContext(connection) as context:
-        assert client.get(reverse("activities:detail", args=[activity.slug])).status_code == 200
+        assert client.get(reverse("journey:activity", args=[activity.slug])).status_code == 200
     return len(context.captured_queries)
 
 

@@ -41,7 +41,7 @@ def page_text(html: str) -> str:
 
 @pytest.fixture
 def page(client, seed_activity):
-    response = client.get(reverse("activities:detail", args=[seed_activity.slug]))
+    response = client.get(reverse("journey:activity", args=[seed_activity.slug]))
     assert response.status_code == 200
     return response.text
 
@@ -156,7 +156,7 @@ def test_with_a_required_pretest_the_article_opens_after_it(alice_client, alice,
     from quizzes.services import attempt_start, attempt_submit
     from tests.quizzes.conftest import answer
 
-    url = reverse("activities:detail", args=[seed_questions.slug])
+    url = reverse("journey:activity", args=[seed_questions.slug])
     assert "1,157" not in alice_client.get(url).text
     Enrollment.objects.create(user=alice, activity=seed_questions)
     attempt = attempt_start(user=alice, quiz=Quiz.objects.get(activity=seed_questions, kind="pre"))
@@ -169,5 +169,5 @@ def test_with_a_required_pretest_the_article_opens_after_it(alice_client, alice,
 
 
 def test_staff_read_the_whole_page_without_a_pretest(staff_client, seed_questions):
-    text = page_text(staff_client.get(reverse("activities:detail", args=[seed_questions.slug])).text)
+    text = page_text(staff_client.get(reverse("journey:activity", args=[seed_questions.slug])).text)
     assert all(figure in text for figure in TRIAL_FIGURES.values())

@@ -90,7 +90,8 @@ def sign_in(page, email: str, password: str) -> None:
 
 
 def sign_up_and_confirm(page, email: str, password: str) -> None:
-    """Sign up, then follow the confirmation link from the outbox; ends on the sign-in page."""
+    """Sign up, then confirm with the link from the outbox in the same browser: that signs the
+    learner in (ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION) and ends on their still-empty profile."""
     import re
 
     from django.core import mail
@@ -104,4 +105,4 @@ def sign_up_and_confirm(page, email: str, password: str) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("Verify Your Email Address")
     page.goto(re.search(r"https?://[^/\s]+(/\S+)", mail.outbox[-1].body).group(1))
     page.get_by_role("button", name="Confirm").click()
-    expect(page).to_have_url(re.compile(r"/accounts/login/$"))
+    expect(page).to_have_url(re.compile(r"/accounts/profile/$"))

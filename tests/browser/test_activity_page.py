@@ -28,9 +28,10 @@ def test_the_chart_data_table_opens_from_the_keyboard(page, seed_activity):
 
 
 def test_a_learner_starts_the_activity_in_the_browser(page, alice, password):
-    from tests.factories import ActivityFactory
+    from tests.factories import ActivityFactory, make_quiz
 
-    activity = ActivityFactory(title="Browser start check")
+    activity = ActivityFactory(title="Browser start check", pretest_required=False)
+    make_quiz(activity, "post", questions=1)
     sign_in(page, alice.email, password)
 
     page.goto(f"/activities/{activity.slug}/")

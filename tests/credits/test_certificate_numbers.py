@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from credits.models import Certificate, CertificateNumberSequence, CreditClaim
-from credits.services import credit_claim
+from journey.services import credit_claim
 from tests.credits.conftest import evaluate, pass_posttest
 from tests.factories import ActivityFactory, UserFactory, make_quiz
 

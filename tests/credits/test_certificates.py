@@ -247,7 +247,7 @@ class TestReviewRegressions:
             django_capture_on_commit_callbacks(execute=True),
         ):
             response = alice_client.post(
-                reverse("credits:claim", args=[activity.slug]), {"amount": "0.50", "attest": "on"}, follow=True
+                reverse("journey:claim", args=[activity.slug]), {"amount": "0.50", "attest": "on"}, follow=True
             )
         assert response.redirect_chain[-1][1] == 302
         assert "A copy is on its way to you by email." in response.text

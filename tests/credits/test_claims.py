@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from credits.models import Certificate, CreditClaim, CreditEntry, CreditType, Evaluation
 from credits.selectors import transcript
-from credits.services import certificate_pdf_bytes, certificate_revoke, credit_claim
+from credits.services import certificate_pdf_bytes, certificate_revoke
+from journey.services import credit_claim
 from notifications.models import OutboundEmail
 from tests.credits.conftest import EVALUATION, evaluate, pass_posttest
 
@@ -45,7 +46,7 @@ class TestEvaluation:
 
     def test_the_form_asks_what_will_change_and_what_bias(self, alice_client, alice, activity):
         pass_posttest(alice, activity)
-        url = reverse("credits:evaluation", args=[activity.slug])
+        url = reverse("journey:evaluation", args=[activity.slug])
         data = {"relevance": "4", "practice_change": "yes", "free_of_commercial_bias": "no", "overall_quality": "3"}
         response = alice_client.post(url, data)
         assert "Tell us what you intend to change." in response.text
@@ -72,7 +73,7 @@ class TestPreconditions:
             release_date=today - timedelta(days=400), expiration_date=today - timedelta(days=1)
         )
         activity.refresh_from_db()
-        with pytest.raises(ValidationError, match="outside its release and expiration dates"):
+        with pytest.raises(ValidationError, match="Credit for this activity ended on"):
             claim(ready, activity)
         assert not CreditClaim.objects.exists()
 

@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from credits.models import Certificate, CertificateNumberSequence, CreditClaim, CreditEntry, ExternalCredit
 from credits.selectors import EXTERNAL_CREDIT_LIMIT
-from credits.services import credit_claim, external_credit_add
+from credits.services import external_credit_add
+from journey.services import credit_claim
 from tests.concurrency import run_in_parallel
 from tests.credits.conftest import evaluate, pass_posttest
 from tests.factories import ActivityFactory, UserFactory, make_quiz

@@ -30,21 +30,21 @@ def test_the_evaluation_page_records_the_answers(alice_client, alice, activity):
         "free_of_commercial_bias": "yes",
         "overall_quality": "5",
     }
-    response = alice_client.post(reverse("credits:evaluation", args=[activity.slug]), data)
-    assert response["Location"] == reverse("credits:claim", args=[activity.slug])
+    response = alice_client.post(reverse("journey:evaluation", args=[activity.slug]), data)
+    assert response["Location"] == reverse("journey:claim", args=[activity.slug])
     evaluation = alice.evaluations.get()
     assert evaluation.change_description == "Order baseline chest imaging."
     assert evaluation.objective_ratings.get().rating == 5
 
 
 def test_the_claim_page_lists_what_is_missing(alice_client, activity):
-    html = alice_client.get(reverse("credits:claim", args=[activity.slug])).text
+    html = alice_client.get(reverse("journey:claim", args=[activity.slug])).text
     assert "You cannot claim credit yet" in html
     assert "Pass the post-test." in html and "Complete the evaluation." in html
 
 
 def test_the_claim_page_issues_the_certificate(alice_client, ready, activity):
-    url = reverse("credits:claim", args=[activity.slug])
+    url = reverse("journey:claim", args=[activity.slug])
     html = alice_client.get(url).text
     assert '<option value="0.25">0.25</option>' in html and '<option value="0.50" selected>0.50</option>' in html
     assert "commensurate with the extent of my participation" in html
@@ -57,7 +57,7 @@ def test_the_claim_page_issues_the_certificate(alice_client, ready, activity):
 
 
 def test_the_claim_page_refuses_bad_input_and_changes_nothing(alice_client, ready, activity):
-    url = reverse("credits:claim", args=[activity.slug])
+    url = reverse("journey:claim", args=[activity.slug])
     response = alice_client.post(url, {"amount": "0.60", "attest": "on"})
     assert "Select a valid choice." in response.text
     response = alice_client.post(url, {"amount": "0.50"})
@@ -72,7 +72,7 @@ def test_pars_consent_is_offered_when_a_board_id_is_on_file(client, user_factory
     pass_posttest(learner, activity)
     evaluate(learner, activity)
     client.force_login(learner)
-    html = client.get(reverse("credits:claim", args=[activity.slug])).text
+    html = client.get(reverse("journey:claim", args=[activity.slug])).text
     assert "Program and Activity Reporting System (PARS)" in html
     assert "checked" not in html.split('name="pars_consent"')[1].split(">")[0]
 
@@ -111,7 +111,7 @@ class TestTranscript:
         self.add_external(ready)
         html = alice_client.get(reverse("credits:transcript")).text
         assert certificate.number in html
-        assert "<strong>0.50</strong> AMA PRA Category 1 Credits™" in html
+        assert "<strong>0.50 AMA PRA Category 1 Credits™</strong>" in html
         assert f"<strong>{certificate.claim.claimed_at.year}:</strong> 0.50" in html
         assert 'Tumor board update <span class="badge">Self-reported</span>' in html
         assert "<strong>Self-reported total:</strong> 1.50" in html
