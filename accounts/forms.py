@@ -28,22 +28,7 @@ class ProfileForm(forms.ModelForm):
     birth_day = forms.TypedChoiceField(choices=DAY_CHOICES, coerce=int, empty_value=None, required=False, label="Day")
 
     # The order the page shows the fields in, so the error summary lists problems in that order.
-    field_order = [
-        "first_name",
-        "last_name",
-        "degree",
-        "degree_other",
-        "profession",
-        "specialty",
-        "npi",
-        "certifying_board",
-        "board_id",
-        "country",
-        "license_region",
-        "license_number",
-        "birth_month",
-        "birth_day",
-    ]
+    field_order = list(PROFILE_FIELDS)
 
     class Meta:
         model = User

@@ -2,6 +2,7 @@ from django.db import transaction
 
 from accounts.models import User
 
+# In the order the profile page shows them (the form and its error summary follow it).
 PROFILE_FIELDS = (
     "first_name",
     "last_name",
@@ -12,11 +13,11 @@ PROFILE_FIELDS = (
     "npi",
     "certifying_board",
     "board_id",
-    "birth_month",
-    "birth_day",
     "country",
     "license_region",
     "license_number",
+    "birth_month",
+    "birth_day",
 )
 
 

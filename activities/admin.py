@@ -51,10 +51,30 @@ class ChartInline(admin.TabularInline):
     show_change_link = True  # bars are edited on the chart's own page
 
 
+class AvailabilityFilter(admin.SimpleListFilter):
+    """Open for credit, not yet released, or expired: the learner pages' rule, as a filter."""
+
+    title = "availability"
+    parameter_name = "availability"
+
+    def lookups(self, request, model_admin):
+        return [("open", "Open for credit"), ("unreleased", "Not yet released"), ("expired", "Expired")]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "open":
+            return queryset.open_for_credit(today)
+        if self.value() == "unreleased":
+            return queryset.exclude(pk__in=queryset.released(today))
+        if self.value() == "expired":
+            return queryset.released(today).exclude(pk__in=queryset.open_for_credit(today))
+        return queryset
+
+
 @admin.register(Activity)
 class ActivityAdmin(admin.ModelAdmin):
     list_display = ["title", "release_date", "expiration_date", "max_credits", "availability"]
-    list_filter = ["provider", "activity_type", "release_date"]
+    list_filter = [AvailabilityFilter, "provider", "activity_type", "release_date"]
     search_fields = ["title", "slug", "topic"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [LearningObjectiveInline, ContributorInline, ReferenceInline, ChartInline]

@@ -15,6 +15,8 @@ from urllib.parse import urlencode
 
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from activities.models import Activity
 from credits.models import Certificate, CreditClaim
@@ -53,8 +55,6 @@ class Status(models.TextChoices):
 # How each status is shown: good news, a problem, or plain.
 SUCCESS_STATUSES = {Status.PASSED, Status.CREDIT_CLAIMED}
 WARNING_STATUSES = {Status.OUT_OF_ATTEMPTS, Status.REVOKED, Status.CLOSED, Status.PREVIEW, Status.UNAVAILABLE}
-# Statuses whose explanation ends with "contact the provider".
-CONTACT_STATUSES = {Status.OUT_OF_ATTEMPTS, Status.REVOKED, Status.UNAVAILABLE}
 
 
 @dataclass(frozen=True)
@@ -133,8 +133,34 @@ class Journey:
 
     @property
     def pretest_required_first(self) -> bool:
-        """A required pre-test still stands between the learner and the article and post-test."""
-        return self.activity.pretest_required and self.pretest is not None and not self.pretest_taken
+        """A required pre-test still stands between the learner and the article and post-test.
+
+        Once the post-test has begun the pre-test is closed for good (it measures what the learner knew
+        before), so a pre-test that staff add or make required later never strands anyone.
+        """
+        return (
+            self.activity.pretest_required
+            and self.pretest is not None
+            and not self.pretest_taken
+            and not self.posttest_started
+        )
+
+    @property
+    def pretest_optional_open(self) -> bool:
+        """An optional pre-test the learner may still take: offered, never in the way."""
+        return (
+            not self.activity.pretest_required
+            and self.pretest is not None
+            and not self.pretest_taken
+            and not self.posttest_started
+        )
+
+    @property
+    def posttest_available(self) -> bool:
+        """The post-test can be taken: it has published items, or the learner has an attempt open on it."""
+        summary = self.posttest
+        # `published` is the count of published items, annotated by journey.selectors.journeys.
+        return summary is not None and (summary.quiz.published > 0 or summary.in_progress is not None)
 
     @property
     def posttest_passed(self) -> bool:
@@ -163,8 +189,9 @@ class Journey:
         done = set()
         if self.enrolled:
             done.add(Step.FRONT_MATTER)
-        if self.pretest_taken or (self.posttest_started and not self.activity.pretest_required):
-            done.add(Step.PRETEST)  # an optional pre-test, skipped, closes with the post-test
+        if self.pretest_taken or self.posttest_started or self.pretest_optional_open:
+            # Taken; or closed because the post-test began; or optional, so never the step a learner is held at.
+            done.add(Step.PRETEST)
         if self.posttest_started:
             done.add(Step.ARTICLE)  # reaching the post-test means the reading is behind them
         if self.posttest_passed:
@@ -212,10 +239,10 @@ class Journey:
             return Status.CLOSED
         if not self.authenticated:
             return None
-        if self.posttest is None:
-            return Status.UNAVAILABLE
         if self.posttest_passed:
             return Status.PASSED
+        if not self.posttest_available:
+            return Status.UNAVAILABLE
         if self.out_of_attempts:
             return Status.OUT_OF_ATTEMPTS
         return Status.IN_PROGRESS if self.enrolled else Status.NOT_STARTED
@@ -246,12 +273,10 @@ class Journey:
             if not self.enrolled:
                 problems.append("Start the activity first: review its front matter, then choose Start.")
             summary = self.pretest if step == Step.PRETEST else self.posttest
-            if summary is None:
-                problems.append(
-                    "This activity has no pre-test."
-                    if step == Step.PRETEST
-                    else "The post-test is not available right now; please contact the provider."
-                )
+            if step == Step.POSTTEST and not self.posttest_available and not self.posttest_passed:
+                problems.append("The post-test is not available right now; please contact the provider.")
+            elif summary is None:
+                problems.append("This activity has no pre-test.")
             elif summary.in_progress is None and not summary.can_start:
                 problems.append(summary.cannot_start_reason)
             if step == Step.POSTTEST and self.pretest_required_first:
@@ -304,12 +329,15 @@ class Journey:
         status = self.status
         if status == Status.REVOKED:
             certificate = self.certificate
+            revoked_on = date_format(timezone.localtime(certificate.revoked_at).date(), "F j, Y")
+            reason = certificate.revoked_reason.strip()
+            if not reason.endswith((".", "!", "?")):
+                reason += "."
             return NextStep(
-                note=f"Your certificate {certificate.number} was revoked on "
-                f"{certificate.revoked_at:%B} {certificate.revoked_at.day}, {certificate.revoked_at.year}: "
-                f"{certificate.revoked_reason} Its credit no longer counts on your transcript.",
+                note=f"Your certificate {certificate.number} was revoked on {revoked_on}: {reason} "
+                "Its credit no longer counts on your transcript.",
                 secondary=(Action("Your transcript", reverse("credits:transcript")),),
-                show_contact=status in CONTACT_STATUSES,
+                show_contact=True,
                 continue_url=activity_url,
             )
         if status == Status.CREDIT_CLAIMED:
@@ -337,11 +365,14 @@ class Journey:
                 continue_url=activity_url,
             )
         if status == Status.UNAVAILABLE:
+            open_pretest = self.pretest.in_progress if self.pretest and not self.posttest_started else None
+            resume = Action("Continue the pre-test", self.attempt_resume_url(open_pretest)) if open_pretest else None
             return NextStep(
                 note="Credit is not available for this activity right now: its post-test is being revised. "
-                "You can read the article; please check back or contact us.",
+                "Please check back later, or contact us.",
+                action=resume,
                 show_contact=True,
-                continue_url=activity_url,
+                continue_url=resume.url if resume else activity_url,
             )
         current = self.current
         if current == Step.FRONT_MATTER:
@@ -358,10 +389,25 @@ class Journey:
                 resume_label="Continue the pre-test",
             )
         if current == Step.ARTICLE:
+            article = Action("Go to the article", f"{activity_url}#article")
+            if self.pretest_optional_open:
+                pretest = self.pretest
+                take = (
+                    Action("Continue the optional pre-test", self.attempt_resume_url(pretest.in_progress))
+                    if pretest.in_progress
+                    else Action("Take the optional pre-test", pretest.quiz.get_start_url(), "post")
+                )
+                return NextStep(
+                    note="Read the article and study its figures, then take the post-test at the end. A short "
+                    "pre-test first is optional: it records what you already know.",
+                    action=article,
+                    secondary=(take,),
+                    continue_url=article.url,
+                )
             return NextStep(
                 note="Read the article and study its figures, then take the post-test at the end.",
-                action=Action("Go to the article", f"{activity_url}#article"),
-                continue_url=f"{activity_url}#article",
+                action=article,
+                continue_url=article.url,
             )
         if current == Step.POSTTEST:
             if self.out_of_attempts:

@@ -68,8 +68,8 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
         messages.error(request, error.messages[0])
         return redirect(activity)
     journey = journey_for(user=request.user, activity=activity)
-    if journey.current == Step.PRETEST:
-        # Starting goes straight into the pre-test: the front matter was the last page to read first.
+    if journey.pretest_required_first:
+        # Starting goes straight into a required pre-test: the front matter was the last page to read first.
         return _start_quiz(request, activity, QuizKind.PRE)
     return redirect(f"{activity.get_absolute_url()}#article")
 

@@ -9,7 +9,6 @@ from quizzes.models import (
     Attempt,
     AttemptItem,
     AttemptState,
-    QuestionStatus,
     Quiz,
     QuizKind,
     ReviewPolicy,
@@ -35,12 +34,6 @@ class QuizSummary:
     @property
     def out_of_attempts(self) -> bool:
         return self.attempts_remaining == 0
-
-
-def published_quizzes(activity) -> dict[str, Quiz]:
-    """The activity's quizzes that have at least one published question, by kind."""
-    quizzes = Quiz.objects.filter(activity=activity, slots__question__status=QuestionStatus.PUBLISHED).distinct()
-    return {quiz.kind: quiz for quiz in quizzes}
 
 
 def quiz_summary(*, user, quiz: Quiz) -> QuizSummary:

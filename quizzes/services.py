@@ -17,6 +17,7 @@ from quizzes.models import (
     QuestionStatus,
     QuestionVersion,
     Quiz,
+    QuizKind,
     VersionChoice,
 )
 from quizzes.selectors import quiz_summary
@@ -27,6 +28,10 @@ _random = secrets.SystemRandom()
 
 class AttemptClosedError(ValidationError):
     """The attempt was already submitted; nothing may change it now."""
+
+
+class AttemptRefusedError(ValidationError):
+    """The attempt is open but may no longer change: its activity closed, or the post-test began after this pre-test."""
 
 
 # ---------------------------------------------------------------- question bank
@@ -176,9 +181,18 @@ def _latest_versions(question_ids: list[int]) -> dict[int, QuestionVersion]:
 
 
 def _locked_open_attempt(attempt: Attempt) -> Attempt:
-    locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
+    locked = Attempt.objects.select_for_update(of=("self",)).select_related("quiz__activity").get(pk=attempt.pk)
     if locked.state != AttemptState.IN_PROGRESS:
         raise AttemptClosedError("This attempt has already been submitted; it can no longer change.")
+    closed = locked.quiz.activity.closed_reason()
+    if closed:
+        raise AttemptRefusedError(closed)
+    posttest_started = Attempt.objects.filter(
+        user_id=locked.user_id, quiz__activity_id=locked.quiz.activity_id, quiz__kind=QuizKind.POST
+    )
+    if locked.quiz.kind == QuizKind.PRE and posttest_started.exists():
+        # The baseline must come before the post-test; answers given after it would not be one.
+        raise AttemptRefusedError("The pre-test closed when you started the post-test, so it can no longer change.")
     return locked
 
 

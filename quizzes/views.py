@@ -10,7 +10,7 @@ from quizzes.forms import AttemptPageForm
 from quizzes.models import Question
 from quizzes.rendering import render_stem
 from quizzes.selectors import attempt_for_user, attempt_items
-from quizzes.services import AttemptClosedError, attempt_answers, attempt_submit
+from quizzes.services import AttemptClosedError, AttemptRefusedError, attempt_answers, attempt_submit
 
 
 class PageAction:
@@ -36,18 +36,23 @@ def attempt_page(request: HttpRequest, attempt_id: int, page: int) -> HttpRespon
         raise Http404("No such page in this attempt.")
     on_page = [item for item in items if quiz.page_of(item.position) == page]
     form = AttemptPageForm(request.POST or None, items=on_page)
+    answers_saved = False
     if request.method == "POST" and form.is_valid():
         action = request.POST.get("action", PageAction.NEXT)
         try:
             answers = form.answers()
             if answers:
                 attempt_answers(attempt=attempt, answers=answers)
+                answers_saved = True
             if action == PageAction.SUBMIT and pages == 1:
                 attempt_submit(attempt=attempt)
                 return redirect(attempt)
         except AttemptClosedError as error:
             messages.error(request, error.messages[0])
             return redirect(attempt)
+        except AttemptRefusedError as error:
+            messages.error(request, error.messages[0])
+            return redirect(quiz.activity)
         except ValidationError as error:
             answered = {item.position for item in attempt_items(attempt) if item.selected_choice_id}
             missing = [item for item in on_page if item.position not in answered]
@@ -71,7 +76,7 @@ def attempt_page(request: HttpRequest, attempt_id: int, page: int) -> HttpRespon
         "pages": pages,
         "total": len(items),
         "answered": answered,
-        "first_attempt": attempt.number == 1,
+        "answers_saved": answers_saved,
     }
     return render(request, "quizzes/page.html", context, status=400 if form.errors else 200)
 
@@ -124,6 +129,9 @@ def submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
         attempt_submit(attempt=attempt)
     except AttemptClosedError as error:
         messages.info(request, error.messages[0])
+    except AttemptRefusedError as error:
+        messages.error(request, error.messages[0])
+        return redirect(attempt.quiz.activity)
     except ValidationError as error:
         messages.error(request, error.messages[0])
         return redirect("quizzes:review", attempt.pk)

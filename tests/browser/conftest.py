@@ -89,6 +89,32 @@ def sign_in(page, email: str, password: str) -> None:
     page.get_by_role("button", name="Sign In").click()
 
 
+def submit_sign_up(page, email: str, password: str, *, next_path: str = "") -> None:
+    """Fill in and send the sign-up form; ends on allauth's "verify your email" page."""
+    from urllib.parse import quote
+
+    from playwright.sync_api import expect
+
+    page.goto(f"/accounts/signup/?next={quote(next_path)}" if next_path else "/accounts/signup/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_label("Password (again)").fill(password)
+    page.get_by_role("button", name="Sign Up").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Verify Your Email Address")
+
+
+def fill_physician_profile(page, *, first_name: str, last_name: str, npi: str, region: str = "") -> None:
+    """What a US physician's certificate needs, typed into the profile form (not yet saved)."""
+    page.get_by_label("First name").fill(first_name)
+    page.get_by_label("Last name").fill(last_name)
+    page.get_by_label("Degree / credential", exact=True).select_option("MD")
+    page.get_by_label("Profession").select_option("physician")
+    page.get_by_label("NPI").fill(npi)
+    page.get_by_label("Country").select_option("US")
+    if region:
+        page.get_by_label("State / province of licensure").fill(region)
+
+
 def sign_up_and_confirm(page, email: str, password: str) -> None:
     """Sign up, then confirm with the link from the outbox in the same browser: that signs the
     learner in (ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION) and ends on their still-empty profile."""
@@ -97,12 +123,7 @@ def sign_up_and_confirm(page, email: str, password: str) -> None:
     from django.core import mail
     from playwright.sync_api import expect
 
-    page.goto("/accounts/signup/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_label("Password (again)").fill(password)
-    page.get_by_role("button", name="Sign Up").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Verify Your Email Address")
+    submit_sign_up(page, email, password)
     page.goto(re.search(r"https?://[^/\s]+(/\S+)", mail.outbox[-1].body).group(1))
     page.get_by_role("button", name="Confirm").click()
     expect(page).to_have_url(re.compile(r"/accounts/profile/$"))

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from accounts.models import User
 from activities.models import LearningObjective
 from conftest import SEED_SLUG
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import fill_physician_profile, sign_in, submit_sign_up
 from tests.credits.conftest import pass_posttest
 from tests.factories import ActivityFactory, make_quiz
 
@@ -22,12 +22,7 @@ def confirmation_link() -> str:
 
 
 def sign_up(page, email: str, *, next_path: str | None = None) -> None:
-    page.goto(f"/accounts/signup/?next={quote(next_path)}" if next_path else "/accounts/signup/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_label("Password (again)").fill(PASSWORD)
-    page.get_by_role("button", name="Sign Up").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Verify Your Email Address")
+    submit_sign_up(page, email, PASSWORD, next_path=next_path or "")
 
 
 def test_sign_up_from_an_activity_to_the_activity_in_five_page_loads(
@@ -47,13 +42,7 @@ def test_sign_up_from_an_activity_to_the_activity_in_five_page_loads(
     expect(page.get_by_text("Your certificates still need")).to_be_visible()
     assert axe_violations() == []
     screenshot("signup-profile-with-next")
-    page.get_by_label("First name").fill("Chiamaka")
-    page.get_by_label("Last name").fill("Okafor")
-    page.get_by_label("Degree / credential", exact=True).select_option("MD")
-    page.get_by_label("Profession").select_option("physician")
-    page.get_by_label("NPI").fill("1234567893")
-    page.get_by_label("Country").select_option("US")
-    page.get_by_label("State / province of licensure").fill("Illinois")
+    fill_physician_profile(page, first_name="Chiamaka", last_name="Okafor", npi="1234567893", region="Illinois")
     page.get_by_role("button", name="Save and continue").click()
 
     expect(page).to_have_url(re.compile(rf"{re.escape(activity_path)}$"))
@@ -90,12 +79,7 @@ def test_confirming_in_another_browser_opens_sign_in_with_the_address_filled_in(
 
         # The profile, reached from the menu, saves in place; its error summary moves focus to the field.
         other.goto("/accounts/profile/")
-        other.get_by_label("First name").fill("Lucía")
-        other.get_by_label("Last name").fill("Reyes")
-        other.get_by_label("Degree / credential", exact=True).select_option("MD")
-        other.get_by_label("Profession").select_option("physician")
-        other.get_by_label("NPI").fill("1234567890")
-        other.get_by_label("Country").select_option("US")
+        fill_physician_profile(other, first_name="Lucía", last_name="Reyes", npi="1234567890")
         other.get_by_role("button", name="Save profile").click()
         expect(other.get_by_role("alert")).to_contain_text("Nothing has been saved yet.")
         other.get_by_role("link", name="NPI: This is not a valid NPI").click()

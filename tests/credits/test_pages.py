@@ -39,7 +39,7 @@ def test_the_evaluation_page_records_the_answers(alice_client, alice, activity):
 
 def test_the_claim_page_lists_what_is_missing(alice_client, activity):
     html = alice_client.get(reverse("journey:claim", args=[activity.slug])).text
-    assert "You cannot claim credit yet" in html
+    assert "Credit cannot be claimed now" in html
     assert "Pass the post-test." in html and "Complete the evaluation." in html
 
 

@@ -88,6 +88,23 @@ def never_attempted_then_unpublished(learner, activity, staff):
     unpublish_posttest(activity, staff)
 
 
+def failed_then_withdrawn(learner, activity, staff):
+    activity_start(user=learner, activity=activity)
+    attempt = quiz_start(user=learner, activity=activity, kind="post")
+    answer(attempt, correct=0)
+    attempt_submit(attempt=attempt)
+    unpublish_posttest(activity, staff)
+
+
+def posttest_begun_then_pretest_required(learner, activity, staff):
+    activity_start(user=learner, activity=activity)
+    attempt = quiz_start(user=learner, activity=activity, kind="post")
+    answer(attempt, correct=0)
+    attempt_submit(attempt=attempt)
+    make_quiz(activity, "pre", questions=2)
+    Activity.objects.filter(pk=activity.pk).update(pretest_required=True)
+
+
 def staff_preview(learner, activity, staff):
     today = timezone.localdate()
     Activity.objects.filter(pk=activity.pk).update(
@@ -140,6 +157,28 @@ CASES = {
             claim_blockers=("Pass the post-test.", "Complete the evaluation."),
         ),
     ),
+    "failed once, then staff withdraw the post-test": (
+        failed_then_withdrawn,
+        Expected(
+            status="Credit not available right now",
+            current="Post-test",
+            note="its post-test is being revised",
+            posttest_startable=False,
+            evaluation_open=False,
+            claim_blockers=("Pass the post-test.", "Complete the evaluation."),
+        ),
+    ),
+    "post-test begun, then staff add a required pre-test": (
+        posttest_begun_then_pretest_required,
+        Expected(
+            status="In progress",
+            current="Post-test",
+            note="Pass the post-test to earn credit.",
+            posttest_startable=True,
+            evaluation_open=False,
+            claim_blockers=("Pass the post-test.", "Complete the evaluation."),
+        ),
+    ),
     "post-test withdrawn before the learner took it": (
         never_attempted_then_unpublished,
         Expected(
@@ -188,7 +227,8 @@ def test_every_page_agrees(case, alice, staff_user):
     assert expected.note in pages["page"]
     startable = "Start the post-test" in pages["posttest"] or "Start attempt" in pages["posttest"]
     assert startable == expected.posttest_startable
-    assert "Take the post-test" not in pages["page"] or expected.posttest_startable
+    assert ("Retake the post-test" in pages["page"] or "Take the post-test" in pages["page"]) == startable
+    assert "Take the pre-test before you read" not in pages["page"]  # nothing here locks the article
     assert (pages["evaluation_status"] == 200) == expected.evaluation_open
     for blocker in expected.claim_blockers:
         assert blocker in pages["claim"]
