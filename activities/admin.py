@@ -35,9 +35,19 @@ class ContributorInline(admin.TabularInline):
     show_change_link = True  # disclosures are edited on the contributor's own page
 
 
-class ReferenceInline(admin.TabularInline):
+class ReferenceInline(admin.StackedInline):
+    # Stacked: a full citation (author, title, journal, year, volume, pages, DOI, note) is too wide for a row.
     model = Reference
     extra = 0
+    fields = [
+        ("position", "trial"),
+        "first_author",
+        "title",
+        ("journal", "year"),
+        ("volume", "pages"),
+        "doi",
+        "note",
+    ]
 
 
 class ChartInline(admin.TabularInline):

@@ -2,7 +2,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Mod
 from django.urls import reverse
@@ -25,6 +25,12 @@ def validate_decimal_text(value: str) -> None:
         number = None
     if number is None or not number.is_finite() or number < 0:
         raise ValidationError("Enter the number as it is printed, for example 40.7 or 1.0.", code="decimal_text")
+
+
+DOI_PATTERN = r"^10\.\d{4,9}/\S+$"
+validate_doi = RegexValidator(
+    DOI_PATTERN, "Enter the DOI itself, e.g. 10.1056/NEJMoa2508668, without https://doi.org/.", code="doi"
+)
 
 
 class AccreditedProvider(models.Model):
@@ -234,9 +240,32 @@ class Reference(models.Model):
     trial = models.CharField(
         max_length=100, help_text="Short name used in questions and charts, e.g. DESTINY-Breast09."
     )
-    title = models.CharField(max_length=300)
-    journal = models.CharField(max_length=200)
+    first_author = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="Surname and initials as the journal prints them, e.g. 'Tolaney SM'; shown as 'Tolaney SM, et al.'",
+    )
+    title = models.CharField(max_length=300, help_text="The article's title exactly as published.")
+    journal = models.CharField(
+        max_length=200, help_text="Abbreviated as in PubMed, e.g. 'N Engl J Med', or the meeting for an abstract."
+    )
     year = models.PositiveSmallIntegerField()
+    volume = models.CharField(max_length=20, blank=True, help_text="Blank until the article is in a print issue.")
+    pages = models.CharField(max_length=20, blank=True, help_text="e.g. 451-462, or an abstract number such as GS1-01.")
+    doi = models.CharField(
+        "DOI",
+        max_length=100,
+        blank=True,
+        validators=[validate_doi],
+        help_text="Without https://doi.org/, e.g. 10.1056/NEJMoa2508668. Leave blank if not confirmed.",
+    )
+    note = models.CharField(
+        "citation note",
+        max_length=300,
+        blank=True,
+        help_text="Printed after the citation, e.g. 'Published online October 29, 2025.' Say here why a DOI, "
+        "volume or pages are missing.",
+    )
 
     class Meta:
         ordering = ["position", "id"]

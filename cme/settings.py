@@ -43,6 +43,11 @@ if not DEBUG and (urlsplit(SITE_URL).scheme != "https" or urlsplit(SITE_URL).pat
         f"SITE_URL must be an https:// origin such as https://cme.example.org (got {SITE_URL!r})."
     )
 SITE_NAME = env_str("SITE_NAME", "Oncology CME")
+# Whom learners write to about their data: shown on /privacy/, which every page's footer links to.
+# When unset, the page sends them to the accredited provider named on each activity page.
+SITE_CONTACT_EMAIL = env_str("SITE_CONTACT_EMAIL", "")
+SITE_CONTACT_PHONE = env_str("SITE_CONTACT_PHONE", "")
+SITE_CONTACT_ADDRESS = env_str("SITE_CONTACT_ADDRESS", "")  # postal address, on one line
 CSRF_TRUSTED_ORIGINS = [f"{urlsplit(SITE_URL).scheme}://{urlsplit(SITE_URL).netloc}"]
 
 INSTALLED_APPS = [

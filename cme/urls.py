@@ -9,6 +9,7 @@ handler500 = "cme.views.server_error"
 urlpatterns = [
     path("", journey_views.home, name="home"),
     path("favicon.ico", views.favicon),
+    path("privacy/", views.privacy, name="privacy"),
     path("", include("journey.urls")),
     path("", include("quizzes.urls")),
     path("", include("credits.urls")),

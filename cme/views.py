@@ -1,8 +1,9 @@
 import sys
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 
@@ -10,6 +11,16 @@ from django.templatetags.static import static
 def favicon(request: HttpRequest) -> HttpResponse:
     # Browsers ask for /favicon.ico before reading the page's <link rel="icon">.
     return redirect(static("img/favicon.svg"), permanent=True)
+
+
+def privacy(request: HttpRequest) -> HttpResponse:
+    """What the site stores about a learner, why, for how long, and whom to contact."""
+    contact = {
+        "email": settings.SITE_CONTACT_EMAIL,
+        "phone": settings.SITE_CONTACT_PHONE,
+        "address": settings.SITE_CONTACT_ADDRESS,
+    }
+    return render(request, "privacy.html", {"contact": contact})
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

@@ -9,6 +9,9 @@ this module never rewrites one already issued.
 
 from decimal import Decimal
 
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString
+
 from credits.models import CreditType
 
 AMA_CREDIT = "AMA PRA Category 1 Credit™"
@@ -33,12 +36,51 @@ def total_text(*, credit_type: str, amount: Decimal) -> str:
     return credits_text(amount) if is_physician_credit(credit_type) else f"{amount:.2f} hours of participation"
 
 
-def designation_statement(activity) -> str:
-    """The AMA's credit designation statement for one activity."""
-    return (
-        f"{activity.provider.name} designates this {activity.activity_type} for a maximum of "
-        f"{credits_text(activity.max_credits)}. Physicians should claim only the credit commensurate with the "
-        "extent of their participation in the activity."
+class DesignationStatement(str):
+    """The designation statement as plain text, which certificate snapshots keep, carrying its page form too.
+
+    `.html` is the same sentence in the AMA's typography, with "AMA PRA Category 1 Credit(s)™" in italics,
+    so a template given the statement can print {{ designation_statement.html }}.
+    """
+
+    html: SafeString
+
+    def __new__(cls, text: str, html: SafeString | str = ""):
+        statement = super().__new__(cls, text)
+        statement.html = html if isinstance(html, SafeString) else escape(html or text)
+        return statement
+
+
+_DESIGNATION = (
+    "{provider} designates this {activity_type} for a maximum of {amount} {credit}. Physicians should claim only "
+    "the credit commensurate with the extent of their participation in the activity."
+)
+
+
+def _credit_name(amount: Decimal) -> str:
+    """'AMA PRA Category 1 Credits™' without the amount: the part the AMA prints in italics."""
+    return f"AMA PRA Category 1 {credit_noun(amount)}™"
+
+
+def designation_statement(activity) -> DesignationStatement:
+    """The AMA's credit designation statement for one activity, as plain text (a str) with `.html` for pages."""
+    parts = {
+        "provider": activity.provider.name,
+        "activity_type": activity.activity_type,
+        "amount": f"{activity.max_credits:.2f}",
+    }
+    text = _DESIGNATION.format(**parts, credit=_credit_name(activity.max_credits))
+    return DesignationStatement(text, designation_statement_html(activity))
+
+
+def designation_statement_html(activity) -> SafeString:
+    """The designation statement for a web page: the credit's name in italics, everything else escaped."""
+    return format_html(
+        _DESIGNATION.replace("{credit}", "<em>{credit}</em>"),
+        provider=activity.provider.name,
+        activity_type=activity.activity_type,
+        amount=f"{activity.max_credits:.2f}",
+        credit=_credit_name(activity.max_credits),
     )
 
 

@@ -69,10 +69,10 @@ class ChoiceInline(admin.TabularInline):
 class QuestionAdmin(admin.ModelAdmin):
     list_display = ["title", "status", "activity", "objective_number", "reference", "version_count", "preview_link"]
     list_filter = ["status", "activity", "reference__trial", "objective"]
-    search_fields = ["title", "stem", "explanation", "choices__text"]
+    search_fields = ["title", "idnumber", "stem", "explanation", "choices__text"]
     list_select_related = ["activity", "objective", "reference"]
     inlines = [ChoiceInline]
-    fields = ["activity", "title", "status", "stem", "objective", "reference", "explanation"]
+    fields = ["activity", "title", "idnumber", "status", "stem", "objective", "reference", "explanation"]
     actions = ["export_gift", "export_moodle_xml", "publish", "unpublish"]
     change_list_template = "admin/quizzes/question/change_list.html"
 
@@ -145,7 +145,7 @@ class QuestionAdmin(admin.ModelAdmin):
                     messages.error(request, problem)
             else:
                 level = messages.INFO if report.dry_run else messages.SUCCESS
-                messages.add_message(request, level, report.summary())
+                messages.add_message(request, level, report.headline())  # the page lists each item below
         context = {**self.admin_site.each_context(request), "title": "Import questions", "form": form,
                    "report": report, "opts": self.model._meta}  # fmt: skip
         return TemplateResponse(request, "admin/quizzes/question/import.html", context)

@@ -6,6 +6,7 @@ showed, and a version that any attempt used is never changed again, so an
 edit can never rewrite a past result.
 """
 
+import secrets
 from decimal import Decimal
 
 from django.conf import settings
@@ -13,6 +14,17 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+
+from quizzes.validation import IDNUMBER_MAX_LENGTH, validate_idnumber, validate_one_line
+
+# Crockford's base32 in lower case: no i, l, o or u to misread, and nothing that
+# Moodle's tag cleaning or a case-folding tag table could change.
+_IDNUMBER_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
+
+
+def new_idnumber() -> str:
+    """A fresh ID number: `q-` and ten random characters (50 bits), the same on every site it travels to."""
+    return "q-" + "".join(secrets.choice(_IDNUMBER_ALPHABET) for _ in range(10))
 
 
 class QuestionStatus(models.TextChoices):
@@ -26,7 +38,21 @@ class Question(models.Model):
     activity = models.ForeignKey(
         "activities.Activity", on_delete=models.PROTECT, null=True, blank=True, related_name="questions"
     )
-    title = models.CharField(max_length=100, help_text="A short name for the bank; learners never see it.")
+    title = models.CharField(
+        max_length=100, validators=[validate_one_line], help_text="A short name for the bank; learners never see it."
+    )
+    # Moodle's question ID number. Imports recognise an item by it, so it is
+    # assigned once, travels in every export and never derives from anything
+    # that can change (the slug, the title, a counter on one site).
+    idnumber = models.CharField(
+        "ID number",
+        max_length=IDNUMBER_MAX_LENGTH,
+        blank=True,
+        default=new_idnumber,
+        validators=[validate_idnumber],
+        help_text="How GIFT and Moodle XML imports recognise this question (Moodle's “ID number”). Assigned "
+        "automatically; change it only to match an item in another system.",
+    )
     status = models.CharField(max_length=10, choices=QuestionStatus.choices, default=QuestionStatus.DRAFT)
     stem = models.TextField(help_text="The vignette and the question. Markdown; HTML is sanitised on output.")
     explanation = models.TextField(
@@ -53,11 +79,41 @@ class Question(models.Model):
 
     class Meta:
         ordering = ["title", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(idnumber=""),
+                name="quizzes_question_has_idnumber",
+                violation_error_message="Every question needs an ID number; imports recognise it by that.",
+            ),
+            models.UniqueConstraint(
+                fields=["activity", "idnumber"],
+                name="quizzes_question_idnumber_unique_in_activity",
+                violation_error_message="Another question of this activity already has this ID number.",
+            ),
+            models.UniqueConstraint(
+                fields=["idnumber"],
+                condition=models.Q(activity__isnull=True),
+                name="quizzes_question_idnumber_unique_outside_activities",
+                violation_error_message="Another question outside any activity already has this ID number.",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args, **kwargs):
+        # A row copied by clearing its pk would carry its original's ID number into
+        # the same activity; like Moodle's "Duplicate", the copy gets its own.
+        if not self.idnumber or (self.pk is None and self._idnumber_taken()):
+            self.idnumber = new_idnumber()
+        super().save(*args, **kwargs)
+
+    def _idnumber_taken(self) -> bool:
+        return Question.objects.filter(activity_id=self.activity_id, idnumber=self.idnumber).exists()
+
     def clean(self):
+        if self._state.adding and not self.idnumber:
+            self.idnumber = new_idnumber()  # a new question left blank gets one; an existing one keeps its own
         errors = {}
         if self.objective_id and self.objective.activity_id != self.activity_id:
             errors["objective"] = "Choose an objective of this question's activity."

@@ -42,11 +42,12 @@ def _content(stem, explanation, objective_id, reference_id, choices) -> tuple:
 
 
 @transaction.atomic
-def question_snapshot(*, question: Question) -> QuestionVersion:
+def question_snapshot(*, question: Question, new_version: bool = False) -> QuestionVersion:
     """Make the latest version match the working copy.
 
     An unused latest version is corrected in place; a version any attempt has
-    shown stays as it was and a new version is added after it.
+    shown stays as it was and a new version is added after it. With
+    new_version (an import that revises the item) any change is a new version.
     """
     choices = list(question.choices.all())
     problems = single_best_answer_problems([ChoiceData(c.text, c.is_correct, c.feedback) for c in choices])
@@ -59,7 +60,7 @@ def question_snapshot(*, question: Question) -> QuestionVersion:
         current = _content(latest.stem, latest.explanation, latest.objective_id, latest.reference_id, current_choices)
         if current == wanted:
             return latest
-        if not latest.attempt_items.exists():
+        if not new_version and not latest.attempt_items.exists():
             for field, value in zip(("stem", "explanation", "objective_id", "reference_id"), wanted[:4], strict=True):
                 setattr(latest, field, value)
             latest.save()
@@ -87,7 +88,8 @@ def _copy_choices(version: QuestionVersion, choices: list[Choice]) -> None:
 
 @transaction.atomic
 def question_create(*, activity, title, stem, explanation, objective, reference, choices: list[ChoiceData],
-                    status=QuestionStatus.DRAFT) -> Question:  # fmt: skip
+                    status=QuestionStatus.DRAFT, idnumber: str = "") -> Question:  # fmt: skip
+    """A new question and its version 1. Without an idnumber it is given a fresh one."""
     question = Question(
         activity=activity,
         title=title,
@@ -97,6 +99,8 @@ def question_create(*, activity, title, stem, explanation, objective, reference,
         reference=reference,
         status=status,
     )
+    if idnumber:
+        question.idnumber = idnumber
     question.full_clean()
     question.save()
     Choice.objects.bulk_create(
@@ -105,6 +109,27 @@ def question_create(*, activity, title, stem, explanation, objective, reference,
     )
     question_snapshot(question=question)
     return question
+
+
+@transaction.atomic
+def question_revise(*, question: Question, title, stem, explanation, objective, reference, status,
+                    choices: list[ChoiceData]) -> QuestionVersion:  # fmt: skip
+    """An import's revision of an existing item: the working copy takes the file's content.
+
+    Any change to what learners see becomes a new version, whether or not an
+    attempt used the last one, so the version history records each import.
+    """
+    question = Question.objects.select_for_update().get(pk=question.pk)
+    question.title, question.stem, question.explanation = title, stem, explanation
+    question.objective, question.reference, question.status = objective, reference, status
+    question.full_clean()
+    question.save()
+    Choice.objects.filter(question=question).delete()
+    Choice.objects.bulk_create(
+        Choice(question=question, position=index, text=c.text, is_correct=c.is_correct, feedback=c.feedback)
+        for index, c in enumerate(choices, 1)
+    )
+    return question_snapshot(question=question, new_version=True)
 
 
 # --------------------------------------------------------------------- attempts

@@ -5,9 +5,18 @@ one path refuses is refused by all of them.
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
+
 MIN_CHOICES = 3
+
+# Moodle keeps 50 characters of a tag (TAG_MAX_LENGTH in lib/setup.php). A
+# pre/post match travels in Moodle XML as the tag `cme-match:<ID number>`, so an
+# ID number may use the 40 characters that leaves.
+MOODLE_TAG_MAX_LENGTH = 50
+IDNUMBER_MAX_LENGTH = MOODLE_TAG_MAX_LENGTH - len("cme-match:")
 _ALL_OR_NONE = re.compile(r"\b(all|none|both|neither) of (the )?(above|these|them)\b", re.IGNORECASE)
 
 
@@ -48,3 +57,33 @@ def single_best_answer_warnings(choices: list[ChoiceData]) -> list[str]:
         for number, choice in enumerate(choices, 1)
         if _ALL_OR_NONE.search(choice.text)
     ]
+
+
+def control_characters(text: str) -> list[str]:
+    """Line breaks, tabs and other control characters (Unicode Cc, Zl, Zp), named as U+XXXX."""
+    found = dict.fromkeys(f"U+{ord(char):04X}" for char in text if unicodedata.category(char) in {"Cc", "Zl", "Zp"})
+    return list(found)
+
+
+def validate_one_line(value: str) -> None:
+    """A title is one line: a line break in it would end the line a GIFT export writes it on."""
+    found = control_characters(value)
+    if found:
+        raise ValidationError(
+            f"Use one line without control characters (found {', '.join(found)}).", code="control_characters"
+        )
+
+
+def validate_idnumber(value: str) -> None:
+    """An ID number that Moodle stores, and keeps in a tag, exactly as written."""
+    if control_characters(value) or any(char in value for char in "<>`"):
+        raise ValidationError(
+            "An ID number cannot contain line breaks, other control characters, < > or `; "
+            "Moodle removes them from tags.",
+            code="idnumber_characters",
+        )
+    if value != " ".join(value.split()):
+        raise ValidationError(
+            "An ID number cannot start or end with a space or contain two in a row; Moodle's tags collapse them.",
+            code="idnumber_spaces",
+        )

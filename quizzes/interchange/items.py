@@ -28,6 +28,8 @@ class ParsedItem:
     explanation: str = ""
     choices: list[ChoiceData] = field(default_factory=list)
     unsupported: str | None = None
+    idnumber: str = ""
+    shuffle: bool | None = None  # Moodle XML's shuffleanswers; GIFT does not say
 
     @property
     def name(self) -> str:
@@ -41,3 +43,6 @@ class ExportItem:
     explanation: str
     choices: list[ChoiceData]
     metadata: dict
+    idnumber: str
+    shuffle: bool = True
+    reference_position: int | None = None

@@ -1,16 +1,17 @@
-"""Moodle XML: read multiple-choice questions (refusing every other type by name) and write them."""
+"""Moodle XML: read multiple-choice questions (refusing every other type by name) and write them.
 
-import html
+The writer follows Moodle's qformat_xml: the ID number in <idnumber>, the quiz's real
+shuffleanswers, CME metadata as `cme-…` tags that Moodle keeps whole (see tags.py).
+"""
+
 import xml.etree.ElementTree as ET  # writing only; reading goes through defusedxml
 
 from defusedxml import ElementTree as SafeET
 from defusedxml.common import DefusedXmlException
-from django.utils.html import strip_tags
 
+from quizzes.interchange import formats, tags
 from quizzes.interchange.items import ParsedItem
 from quizzes.validation import ChoiceData
-
-TAG_PREFIX = "cme-"
 
 
 class MoodleXMLError(ValueError):
@@ -22,14 +23,11 @@ def _text(element, path: str) -> str:
     return (found.text or "").strip() if found is not None else ""
 
 
-def _plain(element, path: str) -> str:
-    """Answer and feedback text as plain text: Moodle often exports them as HTML."""
+def _answer_text(element) -> str:
+    """An answer or its feedback as plain text: Moodle often exports them as HTML."""
     if element is None:
         return ""
-    text = _text(element, path)
-    if element.get("format", "html") in {"html", "moodle_auto_format"}:
-        text = html.unescape(strip_tags(text)).strip()
-    return text
+    return formats.answer_text(_text(element, "text"), formats.from_xml(element.get("format")))
 
 
 def parse(text: str) -> list[ParsedItem]:
@@ -45,20 +43,18 @@ def parse(text: str) -> list[ParsedItem]:
         if kind == "category":
             category = _text(question, "category/text")
             continue
-        metadata = {}
-        for tag in question.findall("tags/tag/text"):
-            key, _, value = (tag.text or "").partition(":")
-            if key.startswith(TAG_PREFIX) and value:
-                name = key[len(TAG_PREFIX) :]
-                metadata[name] = int(value) if name == "objective" and value.isdigit() else value
         item = ParsedItem(
             title=_text(question, "name/text"),
             category=category,
-            metadata=metadata,
+            metadata=tags.decode(tag.text for tag in question.findall("tags/tag/text")),
             location=f"question {number}",
             stem=_text(question, "questiontext/text"),
             explanation=_text(question, "generalfeedback/text"),
+            idnumber=_text(question, "idnumber"),
         )
+        if question.find("shuffleanswers") is not None:
+            # Moodle's trans_single: "false", "0" and empty mean no; anything else yes.
+            item.shuffle = _text(question, "shuffleanswers").lower() not in {"false", "0", ""}
         single = _text(question, "single").lower() in {"true", "1"}
         answers = question.findall("answer")
         try:
@@ -71,7 +67,7 @@ def parse(text: str) -> list[ParsedItem]:
             item.unsupported = "a multiple-response (partial-credit) question"
         else:
             item.choices = [
-                ChoiceData(_plain(answer, "text"), fraction == 100, _plain(answer.find("feedback"), "text"))
+                ChoiceData(_answer_text(answer), fraction == 100, _answer_text(answer.find("feedback")))
                 for answer, fraction in zip(answers, fractions, strict=True)
             ]
         items.append(item)
@@ -96,15 +92,16 @@ def write(blocks) -> str:
             _sub(question, "questiontext", item.stem, format="markdown")
             _sub(question, "generalfeedback", item.explanation, format="markdown")
             ET.SubElement(question, "defaultgrade").text = "1"
+            ET.SubElement(question, "idnumber").text = item.idnumber
             ET.SubElement(question, "single").text = "true"
-            ET.SubElement(question, "shuffleanswers").text = "true"
+            ET.SubElement(question, "shuffleanswers").text = "true" if item.shuffle else "false"
             ET.SubElement(question, "answernumbering").text = "ABCD"
             for choice in item.choices:
                 answer = _sub(question, "answer", choice.text, fraction="100" if choice.is_correct else "0",
                               format="plain_text")  # fmt: skip
                 _sub(answer, "feedback", choice.feedback, format="plain_text")
-            tags = ET.SubElement(question, "tags")
-            for key, value in sorted(item.metadata.items()):
-                _sub(tags, "tag", f"{TAG_PREFIX}{key}:{value}")
+            tag_list = ET.SubElement(question, "tags")
+            for tag in tags.encode(item):
+                _sub(tag_list, "tag", tag)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

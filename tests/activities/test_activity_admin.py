@@ -110,3 +110,45 @@ def test_the_change_page_links_to_the_page_learners_see(staff_client, seed_activ
 def test_learners_cannot_reach_activity_admin(alice_client, seed_activity):
     response = alice_client.get(reverse("admin:activities_activity_change", args=[seed_activity.pk]))
     assert response.status_code == 302
+
+
+def reference_fields(**overrides) -> dict:
+    fields = {
+        "position": "1",
+        "trial": "PATINA",
+        "first_author": "Metzger O",
+        "title": "Palbociclib for Hormone-Receptor-Positive, HER2-Positive Advanced Breast Cancer",
+        "journal": "N Engl J Med",
+        "year": "2026",
+        "volume": "394",
+        "pages": "451-462",
+        "doi": "",
+        "note": "DOI not yet confirmed.",
+        **overrides,
+    }
+    return {**management_form("references", 1), **{f"references-0-{key}": value for key, value in fields.items()}}
+
+
+def test_staff_enter_a_full_citation_for_a_reference(staff_client, seed_activity):
+    data = activity_form(seed_activity.provider_id, **reference_fields(doi="10.1056/NEJMoa0000000"))
+    staff_client.post(reverse("admin:activities_activity_add"), data)
+    reference = Activity.objects.get(slug="adjuvant-update").references.get()
+    assert (reference.first_author, reference.volume, reference.pages, reference.doi) == (
+        "Metzger O",
+        "394",
+        "451-462",
+        "10.1056/NEJMoa0000000",
+    )
+
+
+def test_the_admin_refuses_a_doi_given_as_a_link(staff_client, seed_activity):
+    data = activity_form(seed_activity.provider_id, **reference_fields(doi="https://doi.org/10.1056/NEJMoa0000000"))
+    response = staff_client.post(reverse("admin:activities_activity_add"), data)
+    assert "without https://doi.org/" in response.text
+    assert not Activity.objects.filter(slug="adjuvant-update").exists()
+
+
+def test_the_reference_form_shows_the_citation_fields(staff_client, seed_activity):
+    html = staff_client.get(reverse("admin:activities_activity_change", args=[seed_activity.pk])).text
+    for field in ("first_author", "volume", "pages", "doi", "note"):
+        assert f'name="references-0-{field}"' in html

@@ -138,15 +138,64 @@ def test_the_export_action_downloads_gift(staff_client, seed_questions):
 
 def test_the_import_view_dry_runs_then_imports(staff_client, activity):
     url = reverse("admin:quizzes_question_import")
-    gift = f"$CATEGORY: {activity.slug}/post\n\n::Imported::Which?{{=a ~b ~c}}\n".encode()
+    gift = f"$CATEGORY: $module$/top/{activity.slug}/post\n\n::Imported::Which?{{=a ~b ~c}}\n".encode()
     dry = staff_client.post(url, {"file": SimpleUploadedFile("q.gift", gift), "dry_run": "on"})
-    assert "Would import 1 question(s)." in dry.text
+    assert "Would import 1 question(s): 1 new, 0 changed, 0 unchanged." in dry.text
+    assert f"→ {activity.slug}, post-test: new" in dry.text
     assert not Question.objects.exists()
     real = staff_client.post(url, {"file": SimpleUploadedFile("q.gift", gift)})
-    assert "Imported 1 question(s)." in real.text
+    assert "Imported 1 question(s): 1 new, 0 changed, 0 unchanged." in real.text
     question = Question.objects.get(title="Imported")
     assert question.status == QuestionStatus.DRAFT
     assert question.slots.get().quiz.kind == "post"
+
+
+def test_importing_the_same_file_again_in_admin_changes_nothing(staff_client, seed_questions):
+    url = reverse("admin:quizzes_question_import")
+    exported = staff_client.post(
+        reverse("admin:quizzes_quiz_changelist"),
+        {"action": "export_moodle_xml", "_selected_action": list(seed_questions.quizzes.values_list("pk", flat=True))},
+    ).content
+    total = seed_questions.quizzes.get(kind="pre").slots.count() + seed_questions.quizzes.get(kind="post").slots.count()
+    response = staff_client.post(url, {"file": SimpleUploadedFile("q.xml", exported)})
+    assert f"Imported {total} question(s): 0 new, 0 changed, {total} unchanged." in response.text
+    assert Question.objects.count() == total
+
+
+def test_the_admin_refuses_a_title_on_two_lines(staff_client, activity):
+    data = question_form(activity, [("A", True), ("B", False), ("C", False)], title="First line\r\nsecond line")
+    response = staff_client.post(ADD_URL, data)
+    assert response.status_code == 200
+    assert "Use one line without control characters (found U+000D, U+000A)." in response.text
+    assert not Question.objects.exists()
+
+
+def test_a_new_question_left_without_an_id_number_gets_one(staff_client, activity):
+    response = staff_client.post(ADD_URL, question_form(activity, [("A", True), ("B", False), ("C", False)]))
+    assert response.status_code == 302
+    assert Question.objects.get(title="New item").idnumber.startswith("q-")
+
+
+def test_an_id_number_the_activity_already_uses_is_refused(staff_client, activity):
+    choices = [("A", True), ("B", False), ("C", False)]
+    staff_client.post(ADD_URL, question_form(activity, choices, idnumber="db09-pfs"))
+    response = staff_client.post(ADD_URL, question_form(activity, choices, title="Other", idnumber="db09-pfs"))
+    assert "Another question of this activity already has this ID number." in response.text
+    assert not Question.objects.filter(title="Other").exists()
+
+
+def test_an_existing_question_cannot_lose_its_id_number(staff_client, activity):
+    staff_client.post(ADD_URL, question_form(activity, [("A", True), ("B", False), ("C", False)]))
+    question = Question.objects.get(title="New item")
+    data = question_form(activity, [], idnumber="")
+    data.update({"choices-TOTAL_FORMS": "3", "choices-INITIAL_FORMS": "3"})
+    for index, choice in enumerate(question.choices.order_by("position")):
+        data.update({f"choices-{index}-id": choice.pk, f"choices-{index}-question": question.pk,
+                     f"choices-{index}-position": choice.position, f"choices-{index}-text": choice.text,
+                     f"choices-{index}-is_correct": "on" if choice.is_correct else ""})  # fmt: skip
+    response = staff_client.post(reverse("admin:quizzes_question_change", args=[question.pk]), data)
+    assert "Every question needs an ID number; imports recognise it by that." in response.text
+    assert Question.objects.get(pk=question.pk).idnumber == question.idnumber
 
 
 def test_the_import_view_reports_every_problem(staff_client, activity):

@@ -55,7 +55,7 @@ def test_every_item_keeps_the_item_writing_rules(quizzes):
         for question in questions(quiz):
             assert question.status == QuestionStatus.PUBLISHED
             choices = [ChoiceData(c.text, c.is_correct) for c in question.choices.all()]
-            assert 4 <= len(choices) <= 5
+            assert len(choices) == 4
             assert single_best_answer_problems(choices) == [], question.title
             assert single_best_answer_warnings(choices) == [], question.title
             assert question.stem.rstrip().endswith("?"), question.title
@@ -78,3 +78,13 @@ def test_every_explanation_cites_its_trial_journal_and_year(quizzes):
             reference = question.reference
             assert reference.trial in question.explanation, question.title
             assert reference.journal in question.explanation and str(reference.year) in question.explanation
+
+
+def test_no_item_treats_the_patina_cns_finding_as_decisive(quizzes):
+    """PATINA's CNS result is a composite from a secondary analysis: an item may ask about it, never rest on it."""
+    for quiz in quizzes.values():
+        for question in questions(quiz):
+            key = question.choices.get(is_correct=True).text
+            if "CNS" in question.stem + key:
+                assert "hypothesis-generating" in question.explanation, question.title
+                assert "prevent" not in key and "protect" not in key, question.title
