@@ -28,9 +28,8 @@ OBJECTIVES = {
     3: "Identify the key safety signals of these regimens and how they are monitored and managed: ILD/pneumonitis "
     "and grade ≥3 treatment-related adverse events with trastuzumab deruxtecan plus pertuzumab, neutropenia with "
     "palbociclib, and diarrhea and liver-enzyme elevation with tucatinib.",
-    4: "Apply hormone-receptor status, each regimen's toxicity profile, and its US regulatory status when discussing "
-    "frontline and maintenance options and planning monitoring for a patient with HER2-positive metastatic breast "
-    "cancer.",
+    4: "Apply hormone-receptor status and each regimen's toxicity profile when discussing frontline and maintenance "
+    "options and planning monitoring for a patient with HER2-positive metastatic breast cancer.",
 }
 
 
@@ -243,7 +242,9 @@ class TestFrontMatter:
     def test_mitigation_happens_in_the_right_order(self, seed_activity):
         statement = seed_activity.mitigation_statement
         assert "identified which of the relationships disclosed were relevant before planning began" in statement
-        assert "mitigated before the activity was released" in statement
+        # ACCME Standard 3.4: mitigate before the individual assumes the role; the review itself precedes release.
+        assert "Before she began work as an author, Meridian set the plan that mitigated them" in statement
+        assert "That review was completed before the activity was released." in statement
         assert "mitigated before planning began" not in statement  # peer review of content cannot precede planning
 
     def test_non_physicians_are_told_what_they_receive(self, page):
@@ -321,7 +322,7 @@ class TestPrivacy:
         ):
             assert heading in text
         assert "We report your completion to PARS only if you tick the consent box" in text
-        assert "at least six years from the date of the activity" in text
+        assert "at least six years from the date you completed the activity" in text
 
     def test_the_privacy_page_gives_the_configured_contact(self, client, db, settings):
         settings.SITE_CONTACT_EMAIL = "privacy@provider.example"
