@@ -103,6 +103,7 @@ class ActivityAdmin(admin.ModelAdmin):
             },
         ),
         ("Content", {"fields": ["pretest_required", "body"]}),
+        ("Commitment to change", {"fields": ["follow_up_days"]}),
     ]
 
     @admin.display(description="Availability")

@@ -2,7 +2,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Mod
 from django.urls import reverse
@@ -98,6 +98,13 @@ class Activity(models.Model):
     expiration_date = models.DateField(help_text="Last day on which credit can be earned.")
     pretest_required = models.BooleanField(
         default=True, help_text="When the activity has a pre-test, learners take it before reading the article."
+    )
+    follow_up_days = models.PositiveSmallIntegerField(
+        "follow-up after (days)",
+        default=60,
+        validators=[MinValueValidator(14), MaxValueValidator(365)],
+        help_text="Days after the evaluation when learners who committed to a practice change are emailed to ask "
+        "how it went (14–365). A change applies to evaluations submitted afterwards.",
     )
     body = models.TextField(
         "article",

@@ -7,7 +7,17 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from cme.admin_base import ReadOnlyAdmin, ReadOnlyInline
-from credits.models import Certificate, CreditClaim, CreditEntry, Evaluation, ExternalCredit, ObjectiveRating
+from credits.models import (
+    Certificate,
+    Commitment,
+    CommitmentOutcome,
+    CreditClaim,
+    CreditEntry,
+    Evaluation,
+    ExternalCredit,
+    FollowUp,
+    ObjectiveRating,
+)
 from credits.services import certificate_revoke
 
 
@@ -97,14 +107,81 @@ class ObjectiveRatingInline(ReadOnlyInline):
     fields = ["objective", "rating"]
 
 
+class CommitmentInline(ReadOnlyInline):
+    model = Commitment
+    fields = ["position", "text", "strength"]
+
+
 @admin.register(Evaluation)
 class EvaluationAdmin(ReadOnlyAdmin):
     list_display = ["user", "activity", "overall_quality", "relevance", "practice_change", "free_of_commercial_bias"]
     list_filter = ["activity", "practice_change", "free_of_commercial_bias"]
-    inlines = [ObjectiveRatingInline]
+    inlines = [ObjectiveRatingInline, CommitmentInline]
 
 
 @admin.register(ExternalCredit)
 class ExternalCreditAdmin(ReadOnlyAdmin):
     list_display = ["user", "title", "provider", "completed_on", "amount"]
     search_fields = ["user__email", "title", "provider"]
+
+
+# Commitment to change: what learners committed to, the follow-up about it and their answers. Staff look;
+# nothing here is edited, by staff or anyone.
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(ReadOnlyAdmin):
+    list_display = ["text", "strength", "learner", "activity", "position"]
+    list_filter = ["evaluation__activity", "strength"]
+    search_fields = ["text", "evaluation__user__email"]
+    list_select_related = ["evaluation__user", "evaluation__activity"]
+    readonly_fields = ["evaluation", "position", "text", "strength"]
+    fields = readonly_fields
+
+    @admin.display(description="Learner")
+    def learner(self, commitment):
+        return commitment.evaluation.user
+
+    @admin.display(description="Activity")
+    def activity(self, commitment):
+        return commitment.evaluation.activity
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(ReadOnlyAdmin):
+    list_display = ["learner", "activity", "due_at", "sent_at", "reminder_sent_at", "responded_at", "declined_at"]
+    list_filter = ["evaluation__activity", "declined_from"]
+    search_fields = ["evaluation__user__email"]
+    list_select_related = ["evaluation__user", "evaluation__activity"]
+    readonly_fields = ["evaluation", "due_at", "sent_at", "reminder_sent_at", "responded_at", "declined_at",
+                       "declined_from", "created_at"]  # fmt: skip
+    fields = readonly_fields
+
+    @admin.display(description="Learner")
+    def learner(self, followup):
+        return followup.evaluation.user
+
+    @admin.display(description="Activity")
+    def activity(self, followup):
+        return followup.evaluation.activity
+
+
+@admin.register(CommitmentOutcome)
+class CommitmentOutcomeAdmin(ReadOnlyAdmin):
+    list_display = ["commitment", "implementation", "barrier_list", "activity"]
+    list_filter = ["commitment__evaluation__activity", "implementation", "barriers__barrier"]
+    search_fields = ["commitment__text", "commitment__evaluation__user__email"]
+    list_select_related = ["commitment__evaluation__activity"]
+    readonly_fields = ["commitment", "implementation", "barrier_list", "other_barrier"]
+    fields = readonly_fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("barriers")
+
+    @admin.display(description="Barriers")
+    def barrier_list(self, outcome):
+        return ", ".join(outcome.barrier_labels) or "—"
+
+    @admin.display(description="Activity")
+    def activity(self, outcome):
+        return outcome.commitment.evaluation.activity

@@ -1,11 +1,18 @@
 from django import forms
 from django.utils import timezone
 
+from accounts.validators import validate_printable_text
 from credits.models import (
+    COMMITMENT_LIMIT,
+    COMMITMENT_TEXT_LENGTH,
     EXTERNAL_EARLIEST_DATE,
     EXTERNAL_MAX_AMOUNT,
+    OTHER_BARRIER_LENGTH,
     Agreement,
+    Barrier,
+    CommitmentStrength,
     ExternalCredit,
+    Implementation,
     PracticeChange,
     Quality,
 )
@@ -42,8 +49,9 @@ class EvaluationForm(forms.Form):
     )
     comments = forms.CharField(label="Any other comments?", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, objectives, **kwargs):
+    def __init__(self, *args, objectives, follow_up_days: int = 60, **kwargs):
         super().__init__(*args, **kwargs)
+        self._add_commitment_fields(follow_up_days)
         self.objective_fields = []
         for objective in objectives:
             name = f"objective_{objective.pk}"
@@ -57,13 +65,61 @@ class EvaluationForm(forms.Form):
         self.fields["change_description"].required_when = "required if you answered Yes"
         self.fields["bias_comment"].required_when = "required if you answered No"
 
+    def _add_commitment_fields(self, follow_up_days: int) -> None:
+        """Up to three practice changes, each with its strength of commitment; a blank row is ignored."""
+        self.commitment_rows = []
+        for position in range(1, COMMITMENT_LIMIT + 1):
+            text, strength = f"commitment_{position}_text", f"commitment_{position}_strength"
+            self.fields[text] = forms.CharField(
+                label=f"Change {position}",
+                required=False,
+                max_length=COMMITMENT_TEXT_LENGTH,
+                validators=[validate_printable_text],
+            )
+            self.fields[strength] = forms.TypedChoiceField(
+                label=f"How committed are you to change {position}?",
+                choices=[
+                    ("", "Choose 1–5"),
+                    *((value, f"{value} – {label}") for value, label in CommitmentStrength.choices),
+                ],
+                coerce=int,
+                empty_value=None,
+                required=False,
+            )
+            self.fields[strength].required_when = f"required if you describe change {position}"
+            self.commitment_rows.append((position, text, strength))
+        self.fields["follow_up"] = forms.BooleanField(
+            label=f"Email me in {follow_up_days} days to ask how these changes went.",
+            required=False,
+            initial=True,
+            help_text="Only if you list a change above: one short survey and, if you have not answered it, one "
+            "reminder a week later. You can stop them from the survey page.",
+        )
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("practice_change") == PracticeChange.YES and not cleaned.get("change_description", "").strip():
             self.add_error("change_description", "Tell us what you intend to change.")
         if cleaned.get("free_of_commercial_bias") == "no" and not cleaned.get("bias_comment", "").strip():
             self.add_error("bias_comment", "Please describe the commercial bias you noticed.")
+        for _position, text, strength in self.commitment_rows:
+            if text not in cleaned or strength not in cleaned:
+                continue  # the field's own error is already shown
+            has_text, has_strength = bool(cleaned[text].strip()), cleaned[strength] is not None
+            if has_text and not has_strength:
+                self.add_error(strength, "Choose how committed you are to this change.")
+            elif has_strength and not has_text:
+                self.add_error(text, "Describe the change, or set its commitment back to “Choose 1–5”.")
         return cleaned
+
+    def commitments(self) -> list[tuple[str, int]]:
+        """The changes the learner filled in, in page order: (text, strength)."""
+        data = self.cleaned_data
+        return [
+            (data[text].strip(), data[strength])
+            for _position, text, strength in self.commitment_rows
+            if data[text].strip()
+        ]
 
     def answers(self) -> dict:
         data = self.cleaned_data
@@ -79,6 +135,50 @@ class EvaluationForm(forms.Form):
 
     def objective_ratings(self) -> dict[int, int]:
         return {objective.pk: self.cleaned_data[name] for objective, name in self.objective_fields}
+
+
+class FollowUpForm(forms.Form):
+    """The follow-up survey: for each commitment, how far it was implemented and what got in the way."""
+
+    def __init__(self, *args, commitments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = []
+        for commitment in commitments:
+            prefix, position = f"commitment_{commitment.pk}", commitment.position
+            self.fields[f"{prefix}_implementation"] = forms.ChoiceField(
+                label=f"Did you make change {position}?",
+                choices=Implementation.choices,
+                widget=forms.RadioSelect,
+                error_messages={"required": "Choose how far you made this change."},
+            )
+            self.fields[f"{prefix}_barriers"] = forms.MultipleChoiceField(
+                label=f"What got in the way of change {position}?",
+                choices=Barrier.choices,
+                widget=forms.CheckboxSelectMultiple,
+                required=False,
+                help_text="Optional: tick any that apply.",
+            )
+            self.fields[f"{prefix}_other"] = forms.CharField(
+                label=f"Anything else that got in the way of change {position}?",
+                required=False,
+                max_length=OTHER_BARRIER_LENGTH,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+            self.rows.append(
+                (commitment, *(self[f"{prefix}_{name}"] for name in ("implementation", "barriers", "other")))
+            )
+
+    def answers(self) -> dict[int, dict]:
+        """Each commitment's answer, keyed by its id, as followup_respond takes them."""
+        data = self.cleaned_data
+        return {
+            commitment.pk: {
+                "implementation": data[f"commitment_{commitment.pk}_implementation"],
+                "barriers": data[f"commitment_{commitment.pk}_barriers"],
+                "other_barrier": data[f"commitment_{commitment.pk}_other"].strip(),
+            }
+            for commitment, *_fields in self.rows
+        }
 
 
 class ClaimForm(forms.Form):

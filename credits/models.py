@@ -265,3 +265,170 @@ class ExternalCredit(models.Model):
         super().clean()
         if self.completed_on and self.completed_on > timezone.localdate():
             raise ValidationError({"completed_on": "The date completed cannot be in the future."})
+
+
+# ------------------------------------------------------------ commitment to change
+
+# How many practice changes a learner may commit to at one evaluation, and how long each may be.
+COMMITMENT_LIMIT = 3
+COMMITMENT_TEXT_LENGTH = 300
+
+
+class CommitmentStrength(models.IntegerChoices):
+    NOT_AT_ALL = 1, "Not at all committed"
+    SLIGHTLY = 2, "Slightly committed"
+    MODERATELY = 3, "Moderately committed"
+    VERY = 4, "Very committed"
+    EXTREMELY = 5, "Extremely committed"
+
+
+class Commitment(models.Model):
+    """A specific practice change the learner committed to at the evaluation; recorded once, never edited."""
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.PROTECT, related_name="commitments")
+    position = models.PositiveSmallIntegerField()
+    text = models.CharField(max_length=COMMITMENT_TEXT_LENGTH, validators=[validate_printable_text])
+    strength = models.PositiveSmallIntegerField(
+        "strength of commitment", choices=CommitmentStrength.choices, help_text="1 (not at all) to 5 (extremely)."
+    )
+
+    class Meta:
+        ordering = ["evaluation", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["evaluation", "position"], name="credits_commitment_position_once"),
+            models.CheckConstraint(
+                condition=models.Q(position__range=(1, COMMITMENT_LIMIT)), name="credits_commitment_at_most_three"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(strength__range=(1, 5)), name="credits_commitment_strength_range"
+            ),
+            models.CheckConstraint(condition=~models.Q(text=""), name="credits_commitment_has_text"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.text}"
+
+
+class FollowUpDeclined(models.TextChoices):
+    AT_EVALUATION = "evaluation", "At the evaluation"
+    FROM_FOLLOW_UP = "follow_up", "From a follow-up page"
+
+
+class FollowUp(models.Model):
+    """The one follow-up survey about an evaluation's commitments: emailed when due, one reminder, answered once.
+
+    Each time column is filled once and never changed: when the survey went out,
+    when its reminder went out, when the learner answered or when they declined.
+    The sender fills sent_at and reminder_sent_at with a conditional UPDATE, so
+    two workers never both send one.
+    """
+
+    evaluation = models.OneToOneField(Evaluation, on_delete=models.PROTECT, related_name="follow_up")
+    due_at = models.DateTimeField(help_text="When the follow-up email is to go out.")
+    sent_at = models.DateTimeField(null=True, blank=True, help_text="When the follow-up email was queued.")
+    reminder_sent_at = models.DateTimeField(null=True, blank=True, help_text="When the one reminder was queued.")
+    responded_at = models.DateTimeField(null=True, blank=True)
+    declined_at = models.DateTimeField(null=True, blank=True, help_text="When the learner asked for no more contact.")
+    declined_from = models.CharField(max_length=12, choices=FollowUpDeclined.choices, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-due_at", "-id"]
+        verbose_name = "follow-up"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(reminder_sent_at__isnull=True) | models.Q(sent_at__isnull=False),
+                name="credits_followup_reminder_after_sending",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(responded_at__isnull=True) | models.Q(sent_at__isnull=False),
+                name="credits_followup_answered_after_sending",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(responded_at__isnull=True) | models.Q(declined_at__isnull=True),
+                name="credits_followup_answered_or_declined",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(declined_at__isnull=True, declined_from="")
+                | models.Q(declined_at__isnull=False, declined_from__in=FollowUpDeclined.values),
+                name="credits_followup_decline_recorded",
+            ),
+            # Whoever declined at the evaluation is never sent anything.
+            models.CheckConstraint(
+                condition=~models.Q(declined_from=FollowUpDeclined.AT_EVALUATION, sent_at__isnull=False),
+                name="credits_followup_declined_never_sent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Follow-up of {self.evaluation}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("credits:followup", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        """Sent and waiting for the learner's answer."""
+        return self.sent_at is not None and self.responded_at is None and self.declined_at is None
+
+
+class Implementation(models.TextChoices):
+    FULLY = "fully", "Fully implemented"
+    PARTIALLY = "partially", "Partially implemented"
+    NOT = "not", "Not implemented"
+
+
+class Barrier(models.TextChoices):
+    COST = "cost", "Cost or insurance coverage"
+    TIME = "time", "Not enough time"
+    PATIENT_PREFERENCE = "patient_preference", "Patient preference"
+    PROTOCOL = "protocol", "Institutional protocol or formulary"
+    RESOURCES = "resources", "Lack of resources or staff"
+    NOT_APPLICABLE = "not_applicable", "Not applicable to my patients"
+
+
+OTHER_BARRIER_LENGTH = 1000
+
+
+class CommitmentOutcome(models.Model):
+    """The learner's answer about one commitment at the follow-up; recorded once, never edited."""
+
+    commitment = models.OneToOneField(Commitment, on_delete=models.PROTECT, related_name="outcome")
+    implementation = models.CharField(max_length=10, choices=Implementation.choices)
+    other_barrier = models.TextField(
+        "other barriers", max_length=OTHER_BARRIER_LENGTH, blank=True, help_text="In the learner's words."
+    )
+
+    class Meta:
+        ordering = ["commitment"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(implementation__in=Implementation.values), name="credits_outcome_implementation"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commitment}: {self.get_implementation_display()}"
+
+    @property
+    def barrier_labels(self) -> list[str]:
+        """The barriers ticked, in the order the survey lists them."""
+        ticked = {barrier.barrier for barrier in self.barriers.all()}
+        return [label for value, label in Barrier.choices if value in ticked]
+
+
+class OutcomeBarrier(models.Model):
+    """One barrier from the fixed list that the learner ticked for a commitment."""
+
+    outcome = models.ForeignKey(CommitmentOutcome, on_delete=models.PROTECT, related_name="barriers")
+    barrier = models.CharField(max_length=20, choices=Barrier.choices)
+
+    class Meta:
+        ordering = ["outcome", "barrier"]
+        constraints = [
+            models.UniqueConstraint(fields=["outcome", "barrier"], name="credits_barrier_once_per_outcome"),
+            models.CheckConstraint(condition=models.Q(barrier__in=Barrier.values), name="credits_barrier_known"),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_barrier_display()

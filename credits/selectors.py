@@ -1,17 +1,30 @@
 """Reads: credit amounts, certificates and the transcript. Whether a learner may claim is the journey's rule."""
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Profession
 from activities.models import CREDIT_STEP, Activity
 from credits import pdf, wording
-from credits.models import Certificate, CreditClaim, CreditEntry, CreditType, ExternalCredit
+from credits.models import (
+    Barrier,
+    Certificate,
+    CommitmentOutcome,
+    CreditClaim,
+    CreditEntry,
+    CreditType,
+    ExternalCredit,
+    FollowUp,
+    FollowUpDeclined,
+    Implementation,
+    OutcomeBarrier,
+)
 
 # Self-reported entries a learner can keep: far more than a career's license
 # renewals need, and few enough that one learner's transcript stays cheap.
@@ -159,3 +172,158 @@ def printable(data: Transcript, *, heading: str = "", budget: int = TRANSCRIPT_P
             )
         kept.add(id(item))
     return data
+
+
+# ------------------------------------------------------------ commitment to change
+
+
+def followup_for_owner(*, user, pk: int) -> FollowUp:
+    """The learner's own follow-up once it has been sent; anyone else's, or one not sent, is a 404."""
+    queryset = FollowUp.objects.select_related("evaluation__activity").filter(sent_at__isnull=False)
+    return get_object_or_404(queryset, pk=pk, evaluation__user=user)
+
+
+def followup_commitments(*, followup: FollowUp) -> list:
+    """The follow-up's commitments in the learner's order, each with its outcome and barriers if answered."""
+    return list(followup.evaluation.commitments.select_related("outcome").prefetch_related("outcome__barriers").all())
+
+
+# The outcomes report's figures. Each function takes the activities to report on (None
+# for all) and a range of evaluation dates (the day the learner committed, in the site's
+# time zone, both ends included), and returns one entry per activity id, counted by the
+# database with aggregates.
+
+
+def _ratio(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+def _in_scope(queryset: QuerySet, *, evaluation: str, activities, start: date | None, end: date | None) -> QuerySet:
+    if activities is not None:
+        queryset = queryset.filter(**{f"{evaluation}__activity__in": activities})
+    if start:
+        queryset = queryset.filter(**{f"{evaluation}__submitted_at__date__gte": start})
+    if end:
+        queryset = queryset.filter(**{f"{evaluation}__submitted_at__date__lte": end})
+    return queryset
+
+
+@dataclass(frozen=True)
+class FollowUpResponseRate:
+    activity_id: int
+    committed: int  # learners who committed to at least one change
+    declined_at_evaluation: int  # of those, who asked for no follow-up
+    sent: int  # follow-ups emailed
+    responded: int  # of those, answered
+    declined_after_sending: int  # of those, closed by the learner without answering
+
+    @property
+    def rate(self) -> float | None:
+        """Answered follow-ups over follow-ups sent; None when none were sent."""
+        return _ratio(self.responded, self.sent)
+
+
+def followup_response_rates(
+    *, activities: Iterable | None = None, start: date | None = None, end: date | None = None
+) -> dict[int, FollowUpResponseRate]:
+    """Per activity: how many learners committed, were sent the follow-up and answered it."""
+    sent = Q(sent_at__isnull=False)
+    rows = (
+        _in_scope(FollowUp.objects.all(), evaluation="evaluation", activities=activities, start=start, end=end)
+        .values(activity_id=F("evaluation__activity"))
+        .annotate(
+            committed=Count("pk"),
+            declined_at_evaluation=Count("pk", filter=Q(declined_from=FollowUpDeclined.AT_EVALUATION)),
+            sent=Count("pk", filter=sent),
+            responded=Count("pk", filter=sent & Q(responded_at__isnull=False)),
+            declined_after_sending=Count("pk", filter=sent & Q(declined_at__isnull=False)),
+        )
+        .order_by("activity_id")
+    )
+    return {row["activity_id"]: FollowUpResponseRate(**row) for row in rows}
+
+
+@dataclass(frozen=True)
+class ImplementationRates:
+    activity_id: int
+    answered: int  # commitments with an answer
+    fully: int
+    partially: int
+    not_implemented: int
+
+    @property
+    def fully_rate(self) -> float | None:
+        return _ratio(self.fully, self.answered)
+
+    @property
+    def partially_rate(self) -> float | None:
+        return _ratio(self.partially, self.answered)
+
+    @property
+    def not_implemented_rate(self) -> float | None:
+        return _ratio(self.not_implemented, self.answered)
+
+
+def commitment_implementation_rates(
+    *, activities: Iterable | None = None, start: date | None = None, end: date | None = None
+) -> dict[int, ImplementationRates]:
+    """Per activity: of the commitments answered at follow-up, how many were fully, partially or not implemented."""
+    rows = (
+        _in_scope(
+            CommitmentOutcome.objects.all(),
+            evaluation="commitment__evaluation",
+            activities=activities,
+            start=start,
+            end=end,
+        )
+        .values(activity_id=F("commitment__evaluation__activity"))
+        .annotate(
+            answered=Count("pk"),
+            fully=Count("pk", filter=Q(implementation=Implementation.FULLY)),
+            partially=Count("pk", filter=Q(implementation=Implementation.PARTIALLY)),
+            not_implemented=Count("pk", filter=Q(implementation=Implementation.NOT)),
+        )
+        .order_by("activity_id")
+    )
+    return {row["activity_id"]: ImplementationRates(**row) for row in rows}
+
+
+OTHER_BARRIER = "other"  # the key barrier counts use for answers given in the learner's own words
+
+
+def commitment_barrier_counts(
+    *, activities: Iterable | None = None, start: date | None = None, end: date | None = None
+) -> dict[int, dict[str, int]]:
+    """Per activity: how many answered commitments named each barrier.
+
+    Every Barrier value is a key (0 when nobody named it), in the list's order, then
+    OTHER_BARRIER: the commitments whose answer described a barrier in free text.
+    Only activities with at least one answered commitment appear.
+    """
+    scope = {"activities": activities, "start": start, "end": end}
+    activity = "outcome__commitment__evaluation__activity"
+    counts: dict[int, dict[str, int]] = {}
+
+    def row_for(activity_id: int) -> dict[str, int]:
+        return counts.setdefault(activity_id, {**dict.fromkeys(Barrier.values, 0), OTHER_BARRIER: 0})
+
+    outcomes = _in_scope(CommitmentOutcome.objects.all(), evaluation="commitment__evaluation", **scope)
+    for activity_id in outcomes.values_list("commitment__evaluation__activity", flat=True).order_by().distinct():
+        row_for(activity_id)
+    named = (
+        _in_scope(OutcomeBarrier.objects.all(), evaluation="outcome__commitment__evaluation", **scope)
+        .values(activity, "barrier")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    for row in named:
+        row_for(row[activity])[row["barrier"]] = row["count"]
+    other = (
+        outcomes.exclude(other_barrier="")
+        .values("commitment__evaluation__activity")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    for row in other:
+        row_for(row["commitment__evaluation__activity"])[OTHER_BARRIER] = row["count"]
+    return dict(sorted(counts.items()))

@@ -2,7 +2,8 @@
 
 import logging
 import secrets
-from datetime import date
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -11,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -19,14 +21,21 @@ from accounts.selectors import profile_missing_for_certificate
 from activities.models import Activity
 from credits import pdf, wording
 from credits.models import (
+    COMMITMENT_LIMIT,
+    Barrier,
     Certificate,
     CertificateNumberSequence,
+    Commitment,
+    CommitmentOutcome,
     CreditClaim,
     CreditEntry,
     EntryKind,
     Evaluation,
     ExternalCredit,
+    FollowUp,
+    FollowUpDeclined,
     ObjectiveRating,
+    OutcomeBarrier,
     PracticeChange,
 )
 from credits.selectors import (
@@ -44,9 +53,22 @@ logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
-def evaluation_submit(*, user, activity: Activity, answers: dict, objective_ratings: dict[int, int]) -> Evaluation:
-    """Record the learner's evaluation once. Whether they may evaluate yet is the journey's gate:
-    call journey.services.evaluation_submit, which checks it in the same transaction."""
+def evaluation_submit(
+    *,
+    user,
+    activity: Activity,
+    answers: dict,
+    objective_ratings: dict[int, int],
+    commitments: Sequence[tuple[str, int]] = (),
+    follow_up: bool = False,
+) -> Evaluation:
+    """Record the learner's evaluation once, with any practice changes they commit to, and schedule
+    the follow-up about them unless they declined it. Whether they may evaluate yet is the journey's
+    gate: call journey.services.evaluation_submit, which checks it in the same transaction.
+
+    commitments are (text, strength) in the learner's order. follow_up is the learner's consent to
+    be emailed about them: never assumed here; the evaluation page asks.
+    """
     if Evaluation.objects.filter(user=user, activity=activity).exists():
         raise ValidationError("You have already completed the evaluation for this activity.")
     objective_ids = set(activity.objectives.values_list("pk", flat=True))
@@ -68,7 +90,191 @@ def evaluation_submit(*, user, activity: Activity, answers: dict, objective_rati
         ObjectiveRating(evaluation=evaluation, objective_id=objective_id, rating=rating)
         for objective_id, rating in objective_ratings.items()
     )
+    if commitments:
+        commitments_record(evaluation=evaluation, commitments=commitments)
+        followup_schedule(evaluation=evaluation, consent=follow_up)
     return evaluation
+
+
+# --------------------------------------------------------- commitment to change
+
+# One reminder this long after the follow-up if it is not answered; nothing after that.
+FOLLOWUP_REMINDER_AFTER = timedelta(days=7)
+
+
+@transaction.atomic
+def commitments_record(*, evaluation: Evaluation, commitments: Sequence[tuple[str, int]]) -> list[Commitment]:
+    """Store the learner's commitments, numbered in their order, once; they are never edited."""
+    if len(commitments) > COMMITMENT_LIMIT:
+        raise ValidationError(f"Commit to at most {COMMITMENT_LIMIT} changes.")
+    rows = [
+        Commitment(evaluation=evaluation, position=position, text=text.strip(), strength=strength)
+        for position, (text, strength) in enumerate(commitments, start=1)
+    ]
+    for row in rows:
+        row.full_clean(exclude=["evaluation"], validate_unique=False)
+    return Commitment.objects.bulk_create(rows)
+
+
+def _enqueue_followup_sweep(*, at: datetime) -> None:
+    # Imported here because the task module calls into this one.
+    from credits.tasks import send_due_followups
+
+    # After commit, so the worker finds the rows. robust: a queue that is down must not
+    # undo the evaluation; the next sweep (any follow-up's) sends whatever is due.
+    transaction.on_commit(lambda: send_due_followups.using(run_after=at).enqueue(), robust=True)
+
+
+@transaction.atomic
+def followup_schedule(*, evaluation: Evaluation, consent: bool) -> FollowUp:
+    """The follow-up about an evaluation's commitments, due Activity.follow_up_days after it.
+
+    Without consent the follow-up is recorded as declined at the evaluation and
+    nothing is ever sent; with it, a deferred task wakes the worker when it is due.
+    """
+    due_at = evaluation.submitted_at + timedelta(days=evaluation.activity.follow_up_days)
+    if consent:
+        followup = FollowUp.objects.create(evaluation=evaluation, due_at=due_at)
+        _enqueue_followup_sweep(at=due_at)
+    else:
+        followup = FollowUp.objects.create(
+            evaluation=evaluation,
+            due_at=due_at,
+            declined_at=timezone.now(),
+            declined_from=FollowUpDeclined.AT_EVALUATION,
+        )
+    return followup
+
+
+# Which follow-ups may go out, and which may be reminded, at a given moment. The same
+# conditions select the candidates and guard the UPDATE that claims each one.
+def _due(now: datetime) -> Q:
+    return Q(due_at__lte=now, sent_at__isnull=True, declined_at__isnull=True)
+
+
+def _reminder_due(now: datetime) -> Q:
+    return Q(
+        sent_at__lte=now - FOLLOWUP_REMINDER_AFTER,
+        reminder_sent_at__isnull=True,
+        responded_at__isnull=True,
+        declined_at__isnull=True,
+    )
+
+
+def followup_send_due(*, now: datetime | None = None) -> int:
+    """Queue every follow-up email and reminder that is due; returns how many were queued.
+
+    Safe to run from any number of workers at once: each follow-up is claimed by
+    a conditional UPDATE (still unsent, not declined) in the transaction that
+    queues its email, so only one worker's UPDATE matches and only it sends.
+    """
+    now = now or timezone.now()
+    active = FollowUp.objects.filter(evaluation__user__is_active=True).order_by("due_at", "pk")
+    queued = 0
+    for pk in active.filter(_due(now)).values_list("pk", flat=True):
+        queued += _followup_send(pk=pk, now=now, reminder=False)
+    for pk in active.filter(_reminder_due(now)).values_list("pk", flat=True):
+        queued += _followup_send(pk=pk, now=now, reminder=True)
+    return queued
+
+
+@transaction.atomic
+def _followup_send(*, pk: int, now: datetime, reminder: bool) -> bool:
+    if reminder:
+        claimed = FollowUp.objects.filter(_reminder_due(now), pk=pk).update(reminder_sent_at=now)
+    else:
+        claimed = FollowUp.objects.filter(_due(now), pk=pk).update(sent_at=now)
+    if not claimed:
+        return False  # another worker sent it, or the learner answered or declined meanwhile
+    followup = FollowUp.objects.select_related("evaluation__user", "evaluation__activity__provider").get(pk=pk)
+    evaluation = followup.evaluation
+    activity = evaluation.activity
+    context = {
+        "followup": followup,
+        "learner": evaluation.user,
+        "activity": activity,
+        "commitments": list(evaluation.commitments.all()),
+        "evaluated_on": timezone.localtime(evaluation.submitted_at).date(),
+        "url": f"{settings.SITE_URL}{followup.get_absolute_url()}",
+    }
+    prefix = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX
+    if reminder:
+        subject = f"{prefix}Reminder: how did your practice changes go? ({activity.title})"
+    else:
+        subject = f"{prefix}How did your practice changes go? ({activity.title})"
+    email_queue(
+        kind="followup_reminder" if reminder else "followup",
+        to=[evaluation.user.email],
+        subject=subject,
+        body=render_to_string(
+            "credits/email/followup_reminder.txt" if reminder else "credits/email/followup.txt", context
+        ),
+    )
+    if not reminder:
+        _enqueue_followup_sweep(at=now + FOLLOWUP_REMINDER_AFTER)
+    return True
+
+
+@transaction.atomic
+def followup_respond(*, followup: FollowUp, answers: dict[int, dict]) -> FollowUp:
+    """Record the learner's answer about each commitment, once.
+
+    answers maps each commitment's id to {"implementation": one of Implementation,
+    "barriers": values of Barrier, "other_barrier": free text}.
+    """
+    commitments = list(followup.evaluation.commitments.all())
+    if set(answers) != {commitment.pk for commitment in commitments}:
+        raise ValidationError("Tell us how each change you committed to went.")
+    outcomes, barriers = [], []
+    for commitment in commitments:
+        answer = answers[commitment.pk]
+        outcome = CommitmentOutcome(
+            commitment=commitment,
+            implementation=answer["implementation"],
+            other_barrier=answer.get("other_barrier", "").strip(),
+        )
+        outcome.full_clean(exclude=["commitment"], validate_unique=False)
+        chosen = set(answer.get("barriers", ()))
+        if not chosen <= set(Barrier.values):
+            raise ValidationError("Choose barriers from the list, or describe others in your own words.")
+        outcomes.append(outcome)
+        barriers.append(sorted(chosen))
+    now = timezone.now()
+    # The UPDATE is the lock: of two submits, or a submit racing a decline, one matches.
+    if not FollowUp.objects.filter(
+        pk=followup.pk, sent_at__isnull=False, responded_at__isnull=True, declined_at__isnull=True
+    ).update(responded_at=now):
+        raise ValidationError(
+            "You have already answered this follow-up."
+            if FollowUp.objects.filter(pk=followup.pk, responded_at__isnull=False).exists()
+            else "This follow-up is closed: you asked us not to contact you about it."
+        )
+    CommitmentOutcome.objects.bulk_create(outcomes)
+    OutcomeBarrier.objects.bulk_create(
+        OutcomeBarrier(outcome=outcome, barrier=barrier)
+        for outcome, chosen in zip(outcomes, barriers, strict=True)
+        for barrier in chosen
+    )
+    followup.responded_at = now
+    return followup
+
+
+@transaction.atomic
+def followup_decline(*, followup: FollowUp) -> int:
+    """No more follow-up email: this follow-up and every other the learner has waiting are closed.
+
+    Returns how many were closed. An answered follow-up sends nothing more anyway;
+    one already declined stays as it was. A sender racing this waits for the
+    UPDATE and then finds the row declined.
+    """
+    if FollowUp.objects.filter(pk=followup.pk, responded_at__isnull=False).exists():
+        raise ValidationError("You have already answered this follow-up: we will not email you about it again.")
+    now = timezone.now()
+    closed = FollowUp.objects.filter(
+        evaluation__user_id=followup.evaluation.user_id, responded_at__isnull=True, declined_at__isnull=True
+    ).update(declined_at=now, declined_from=FollowUpDeclined.FROM_FOLLOW_UP)
+    followup.refresh_from_db(fields=["declined_at", "declined_from"])
+    return closed
 
 
 # ---------------------------------------------------------------------- claims

@@ -12,4 +12,6 @@ urlpatterns = [
     path("transcript/transcript.pdf", views.transcript_pdf, name="transcript_pdf"),
     path("transcript/self-reported/", views.external_credit_create, name="external_add"),
     path("transcript/self-reported/<int:pk>/delete/", views.external_credit_remove, name="external_delete"),
+    path("follow-ups/<int:pk>/", views.followup, name="followup"),
+    path("follow-ups/<int:pk>/stop/", views.followup_stop, name="followup_decline"),
 ]

@@ -13,11 +13,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from credits import pdf
-from credits.forms import ExternalCreditForm, TranscriptFilterForm
+from credits.forms import ExternalCreditForm, FollowUpForm, TranscriptFilterForm
 from credits.models import Certificate, ExternalCredit
 from credits.selectors import (
     EXTERNAL_CREDIT_LIMIT,
     certificate_for_owner,
+    followup_commitments,
+    followup_for_owner,
     printable,
     transcript,
 )
@@ -26,6 +28,8 @@ from credits.services import (
     certificate_pdf_bytes,
     external_credit_add,
     external_credit_delete,
+    followup_decline,
+    followup_respond,
 )
 from credits.wording import credit_line
 
@@ -192,3 +196,38 @@ def external_credit_remove(request: HttpRequest, pk: int) -> HttpResponse:
     external_credit_delete(credit=credit)
     messages.success(request, "Self-reported credit removed.")
     return redirect("credits:transcript")
+
+
+@never_cache
+@login_required
+def followup(request: HttpRequest, pk: int) -> HttpResponse:
+    followup = followup_for_owner(user=request.user, pk=pk)
+    commitments = followup_commitments(followup=followup)
+    form = FollowUpForm(request.POST or None, commitments=commitments) if followup.is_open else None
+    if request.method == "POST":
+        if form is None:
+            messages.info(request, "This follow-up is already closed; nothing was changed.")
+            return redirect(followup)
+        if form.is_valid():
+            try:
+                followup_respond(followup=followup, answers=form.answers())
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, "Thank you: your answers are recorded.")
+            return redirect(followup)
+    context = {"followup": followup, "activity": followup.evaluation.activity, "commitments": commitments, "form": form}
+    return render(request, "credits/followup.html", context, status=400 if form is not None and form.errors else 200)
+
+
+@require_POST
+@login_required
+def followup_stop(request: HttpRequest, pk: int) -> HttpResponse:
+    followup = followup_for_owner(user=request.user, pk=pk)
+    try:
+        followup_decline(followup=followup)
+    except ValidationError as error:
+        messages.info(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Done: we will not send you any more follow-up emails.")
+    return redirect(followup)

@@ -6,6 +6,7 @@ at a time, one claim per activity, the attempt limit) and leave the order of the
 steps to this module.
 """
 
+from collections.abc import Sequence
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -45,10 +46,23 @@ def quiz_start(*, user, activity: Activity, kind: str) -> Attempt:
 
 
 @transaction.atomic
-def evaluation_submit(*, user, activity: Activity, answers: dict, objective_ratings: dict[int, int]) -> Evaluation:
+def evaluation_submit(
+    *,
+    user,
+    activity: Activity,
+    answers: dict,
+    objective_ratings: dict[int, int],
+    commitments: Sequence[tuple[str, int]] = (),
+    follow_up: bool = False,
+) -> Evaluation:
     _check(user=user, activity=activity, step=Step.EVALUATION)
     return credit_services.evaluation_submit(
-        user=user, activity=activity, answers=answers, objective_ratings=objective_ratings
+        user=user,
+        activity=activity,
+        answers=answers,
+        objective_ratings=objective_ratings,
+        commitments=commitments,
+        follow_up=follow_up,
     )
 
 

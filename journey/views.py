@@ -146,7 +146,9 @@ def evaluation(request: HttpRequest, slug: str) -> HttpResponse:
     if blockers:
         messages.info(request, blockers[0])
         return redirect(activity)
-    form = EvaluationForm(request.POST or None, objectives=activity.objectives.all())
+    form = EvaluationForm(
+        request.POST or None, objectives=activity.objectives.all(), follow_up_days=activity.follow_up_days
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.evaluation_submit(
@@ -154,6 +156,8 @@ def evaluation(request: HttpRequest, slug: str) -> HttpResponse:
                 activity=activity,
                 answers=form.answers(),
                 objective_ratings=form.objective_ratings(),
+                commitments=form.commitments(),
+                follow_up=form.cleaned_data["follow_up"],
             )
         except ValidationError as error:
             messages.error(request, error.messages[0])

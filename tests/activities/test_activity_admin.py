@@ -35,6 +35,7 @@ def activity_form(provider_id: int, **overrides) -> dict:
         "off_label_statement": "May discuss off-label use.",
         "pretest_required": "on",
         "body": "## Findings\n\n[chart: missing-chart]",
+        "follow_up_days": "60",  # the admin form's default
     }
     for prefix in INLINE_PREFIXES:
         data.update(management_form(prefix))
