@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "quizzes",
     "credits",
     "journey",  # the learner journey: above activities, quizzes and credits
+    "outcomes",  # outcomes reports (Moore levels 1–3): above quizzes and credits, beside journey
     "notifications",
 ]
 

@@ -21,6 +21,7 @@ ALLOWED = {
     "quizzes": {"cme", "accounts", "activities"},
     "credits": {"cme", "accounts", "activities", "notifications"},
     "journey": {"cme", "accounts", "activities", "quizzes", "credits", "notifications"},
+    "outcomes": {"cme", "accounts", "activities", "quizzes", "credits", "notifications"},
 }
 APPS = set(ALLOWED)
 CME_WIRING = {"urls.py", "demo.py", "management"}
