@@ -25,7 +25,15 @@ from django.utils.crypto import salted_hmac
 
 from accounts.models import Profession
 from activities.models import Activity, Enrollment, LearningObjective
-from credits.models import Agreement, CreditClaim, Evaluation, ObjectiveRating, PracticeChange, Quality
+from credits.models import Agreement, Barrier, CreditClaim, Evaluation, ObjectiveRating, PracticeChange, Quality
+from credits.selectors import (
+    OTHER_BARRIER,
+    FollowUpResponseRate,
+    ImplementationRates,
+    commitment_barrier_counts,
+    commitment_implementation_rates,
+    followup_response_rates,
+)
 from outcomes.statistics import (
     ItemStatistics,
     PairedEffect,
@@ -46,9 +54,7 @@ FACILITY_TOO_EASY = 95
 DISCRIMINATIVE_EFFICIENCY_WEAK = 15  # Moodle's "dubious question" line (statistics_table.php)
 
 SECTIONS = ("funnel", "evaluation", "knowledge", "items")
-# Moore levels 4–5 (commitment to change, follow-up on practice) will be the
-# fifth section once credits/ records commitments and follow-ups; the report
-# page already shows its heading and says it is not reported yet.
+# Moore levels 4–5 (commitment to change, follow-up on practice): on the page and in the PDF.
 COMMITMENTS_SECTION = "commitments"
 
 
@@ -692,6 +698,35 @@ def item_analysis(*, activity: Activity, period: Period) -> ItemAnalysis:
     )
 
 
+# ------------------------------------------------- commitments (levels 4–5)
+
+
+@dataclass(frozen=True)
+class Commitments:
+    """Commitment to change and its follow-up, for evaluations submitted in the period."""
+
+    response: FollowUpResponseRate
+    implementation: ImplementationRates
+    barriers: list[tuple[str, int]]  # (label, answered commitments naming it), in the survey's order
+
+    @property
+    def has_data(self) -> bool:
+        return self.response.committed > 0
+
+
+def commitments(*, activity: Activity, period: Period) -> Commitments:
+    """Who committed, who answered the follow-up, what they implemented and what stood in the way."""
+    scope = {"activities": [activity.pk], "start": period.start, "end": period.end}
+    response = followup_response_rates(**scope).get(activity.pk) or FollowUpResponseRate(activity.pk, 0, 0, 0, 0, 0)
+    implementation = commitment_implementation_rates(**scope).get(activity.pk) or ImplementationRates(
+        activity.pk, 0, 0, 0, 0
+    )
+    counts = commitment_barrier_counts(**scope).get(activity.pk, {})
+    labels = {**dict(Barrier.choices), OTHER_BARRIER: "Other (in the learner's words)"}
+    barriers = [(labels[key], counts.get(key, 0)) for key in [*Barrier.values, OTHER_BARRIER]]
+    return Commitments(response=response, implementation=implementation, barriers=barriers)
+
+
 # ---------------------------------------------------------------- the report
 
 
@@ -704,6 +739,7 @@ class OutcomesReport:
     satisfaction: Satisfaction
     knowledge: Knowledge
     items: ItemAnalysis
+    commitments: Commitments
 
 
 def outcomes_report(*, activity: Activity, period: Period, text_limit: int | None = None) -> OutcomesReport:
@@ -716,4 +752,5 @@ def outcomes_report(*, activity: Activity, period: Period, text_limit: int | Non
         satisfaction=satisfaction(activity=activity, period=period, text_limit=text_limit),
         knowledge=knowledge(activity=activity, period=period),
         items=item_analysis(activity=activity, period=period),
+        commitments=commitments(activity=activity, period=period),
     )

@@ -13,6 +13,12 @@ def pct(value, places: int = 1) -> str:
 
 
 @register.filter
+def share(value, places: int = 0) -> str:
+    """A fraction (0–1) as a percentage."""
+    return MISSING if value is None else pct(100 * value, places)
+
+
+@register.filter
 def num(value, places: int = 2) -> str:
     if value is None:
         return MISSING

@@ -8,14 +8,14 @@ checks that the report reads attempts made through the real services the same wa
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.test import Client
 from django.utils import timezone
 
 from activities.models import Enrollment
 from credits.models import Evaluation, ObjectiveRating
 from quizzes.models import Attempt, AttemptItem, AttemptState, QuestionVersion, Quiz, QuizSlot
-from tests.factories import ActivityFactory, UserFactory, make_quiz
+from tests.factories import ActivityFactory, make_quiz
+from tests.test_staff_access import staff_client_with
 
 
 def latest_versions(quiz: Quiz) -> list[QuestionVersion]:
@@ -104,16 +104,6 @@ def course(db):
 
 def quizzes_of(activity) -> tuple[Quiz, Quiz]:
     return Quiz.objects.get(activity=activity, kind="pre"), Quiz.objects.get(activity=activity, kind="post")
-
-
-def staff_client_with(*permissions: str) -> Client:
-    user = UserFactory(is_staff=True)
-    for permission in permissions:
-        app_label, codename = permission.split(".")
-        user.user_permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
