@@ -56,6 +56,7 @@ def journeys(*, user, activities, today=None) -> dict[int, Journey]:
             published=Count("slots", filter=Q(slots__question__status=QuestionStatus.PUBLISHED))
         )
     }
+    by_kind = {(quiz.activity_id, quiz.kind): quiz for quiz in quizzes.values()}
     if not user.is_authenticated:
         return {
             activity.pk: Journey(
@@ -63,8 +64,8 @@ def journeys(*, user, activities, today=None) -> dict[int, Journey]:
                 today=today,
                 authenticated=False,
                 staff_preview=False,
-                pretest=_summary(activity, quizzes, QuizKind.PRE, {}),
-                posttest=_summary(activity, quizzes, QuizKind.POST, {}),
+                pretest=_summary(activity, by_kind, QuizKind.PRE, {}),
+                posttest=_summary(activity, by_kind, QuizKind.POST, {}),
             )
             for activity in activities
         }
@@ -88,9 +89,10 @@ def journeys(*, user, activities, today=None) -> dict[int, Journey]:
     missing = tuple(profile_missing_for_certificate(user))
     result = {}
     for activity in activities:
-        own = {pk: attempts for pk, attempts in attempts_by_quiz.items() if quizzes[pk].activity_id == activity.pk}
-        posttest = _summary(activity, quizzes, QuizKind.POST, own)
-        pretest = _summary(activity, quizzes, QuizKind.PRE, own, posttest_started=bool(posttest and posttest.attempts))
+        posttest = _summary(activity, by_kind, QuizKind.POST, attempts_by_quiz)
+        pretest = _summary(
+            activity, by_kind, QuizKind.PRE, attempts_by_quiz, posttest_started=bool(posttest and posttest.attempts)
+        )
         claim = claims.get(activity.pk)
         result[activity.pk] = Journey(
             activity=activity,
@@ -109,8 +111,8 @@ def journeys(*, user, activities, today=None) -> dict[int, Journey]:
     return result
 
 
-def _summary(activity, quizzes, kind, attempts_by_quiz, *, posttest_started=False):
-    quiz = next((q for q in quizzes.values() if q.activity_id == activity.pk and q.kind == kind), None)
+def _summary(activity, by_kind, kind, attempts_by_quiz, *, posttest_started=False):
+    quiz = by_kind.get((activity.pk, kind))
     if quiz is None:
         return None
     attempts = attempts_by_quiz.get(quiz.pk, [])
