@@ -15,6 +15,7 @@ from django.utils.html import strip_tags
 
 from accounts.forms import CONFIRMED_EMAIL_SESSION_KEY
 from accounts.selectors import profile_missing_for_certificate
+from accounts.services import staff_sign_in_log
 from cme.staff import needs_two_factor_setup
 from notifications.services import email_queue
 
@@ -53,6 +54,12 @@ class AccountAdapter(DefaultAccountAdapter):
             # such sign-up (even when the "account exists" mail is rate-limited), and nowhere else.
             make_password(request.POST.get("password1") or get_random_string(20))
         return super().respond_email_verification_sent(request, user)
+
+    def login(self, request, user) -> None:
+        # allauth calls this once every stage of a sign-in (the second factor too) has passed,
+        # on every path in: password, email confirmation, password reset.
+        super().login(request, user)
+        staff_sign_in_log(user=user)
 
     def post_login(self, request, user, *, redirect_url, signup, **kwargs):
         # The sign-up just finished (with ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION, that is the email

@@ -1,9 +1,14 @@
 from allauth.mfa.models import Authenticator
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm
+from django.contrib.auth.models import Group
 
 from accounts.models import User
+from accounts.services import group_delete, group_edit_log, user_privileges_log
+from audit.admin import ActionLogLinkMixin
+from audit.services import form_changes
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -13,7 +18,7 @@ class UserCreationForm(AdminUserCreationForm):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(ActionLogLinkMixin, DjangoUserAdmin):
     add_form = UserCreationForm
     ordering = ("email",)
     list_display = ("email", "first_name", "last_name", "degree", "profession", "country", "is_staff")
@@ -45,6 +50,27 @@ class UserAdmin(DjangoUserAdmin):
         return readonly if request.user.is_superuser else (*readonly, *self.privilege_fields)
 
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "usable_password", "password1", "password2")}),)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)  # groups and permissions are saved here
+        user_privileges_log(user=form.instance, changes=form_changes(form))
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(ActionLogLinkMixin, DjangoGroupAdmin):
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        group_edit_log(group=form.instance, changes=form_changes(form), created=not change)
+
+    def delete_model(self, request, obj):
+        group_delete(group=obj)
+
+    def delete_queryset(self, request, queryset):
+        for group in queryset:
+            group_delete(group=group)
 
 
 # allauth's own Authenticator admin shows the stored TOTP secret to anyone who may view it,

@@ -32,10 +32,12 @@ class Profession(models.TextChoices):
 
 
 class CertifyingBoard(models.TextChoices):
-    # ABMS member boards that accept accredited CME for MOC through ACCME's PARS.
+    # ABMS member boards a learner may name. Which of them take MOC completions
+    # through ACCME's PARS, and their rules, are data in pars/boards.py.
     ABA = "ABA", "American Board of Anesthesiology (ABA)"
     ABIM = "ABIM", "American Board of Internal Medicine (ABIM)"
     ABO = "ABO", "American Board of Ophthalmology (ABO)"
+    ABOS = "ABOS", "American Board of Orthopaedic Surgery (ABOS)"
     ABOHNS = "ABOHNS", "American Board of Otolaryngology – Head and Neck Surgery (ABOHNS)"
     ABPATH = "ABPATH", "American Board of Pathology (ABPath)"
     ABP = "ABP", "American Board of Pediatrics (ABP)"

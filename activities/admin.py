@@ -14,6 +14,9 @@ from activities.models import (
     Person,
     Reference,
 )
+from activities.services import activity_edit_log
+from audit.admin import ActionLogLinkMixin
+from audit.services import form_changes
 
 CHART_REFERENCE = re.compile(r"^\s*\[chart:\s*([a-z0-9-]+)\s*\]\s*$", re.MULTILINE)
 
@@ -82,7 +85,7 @@ class AvailabilityFilter(admin.SimpleListFilter):
 
 
 @admin.register(Activity)
-class ActivityAdmin(admin.ModelAdmin):
+class ActivityAdmin(ActionLogLinkMixin, admin.ModelAdmin):
     list_display = ["title", "release_date", "expiration_date", "max_credits", "availability"]
     list_filter = [AvailabilityFilter, "provider", "activity_type", "release_date"]
     search_fields = ["title", "slug", "topic"]
@@ -124,6 +127,7 @@ class ActivityAdmin(admin.ModelAdmin):
         slugs = set(activity.charts.values_list("slug", flat=True))
         for missing in sorted(set(CHART_REFERENCE.findall(activity.body)) - slugs):
             messages.warning(request, f"The article refers to [chart: {missing}], but the activity has no such chart.")
+        activity_edit_log(activity=activity, changes=form_changes(form, formsets), created=not change)
 
 
 class FinancialRelationshipInline(admin.TabularInline):
@@ -138,6 +142,12 @@ class ContributorAdmin(admin.ModelAdmin):
     search_fields = ["person__full_name", "activity__title"]
     autocomplete_fields = ["person"]
     inlines = [FinancialRelationshipInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        contributor = form.instance
+        part = f"contributor “{contributor}”"
+        activity_edit_log(activity=contributor.activity, changes=form_changes(form, formsets), part=part)
 
 
 @admin.register(Person)
@@ -161,3 +171,8 @@ class ChartAdmin(admin.ModelAdmin):
     list_display = ["title", "slug", "activity", "unit"]
     list_filter = ["activity"]
     inlines = [ChartBarInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        chart = form.instance
+        activity_edit_log(activity=chart.activity, changes=form_changes(form, formsets), part=f"chart “{chart.slug}”")

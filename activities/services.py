@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from activities.models import Activity, Enrollment
+from audit.services import record
 
 
 def activity_start(*, user, activity: Activity) -> Enrollment:
@@ -17,3 +18,17 @@ def activity_start(*, user, activity: Activity) -> Enrollment:
     except IntegrityError:
         enrollment = Enrollment.objects.get(user=user, activity=activity)
     return enrollment
+
+
+def activity_edit_log(*, activity: Activity, changes: dict, created: bool = False, part: str = "") -> None:
+    """Log staff's edit of an activity's content or credit, {field: [before, after]}, in the save's transaction.
+
+    The admin saves the activity and its inlines itself; it calls this once they
+    are saved. An edit made on a part's own page (a contributor's disclosures, a
+    chart's bars) is logged against the activity too, its fields prefixed by the
+    part, so the activity's log holds every change to what learners read.
+    """
+    if part:
+        changes = {f"{part} · {field}": values for field, values in changes.items()}
+    if changes or created:
+        record(action="activity.created" if created else "activity.changed", obj=activity, changes=changes)

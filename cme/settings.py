@@ -72,8 +72,10 @@ INSTALLED_APPS = [
     "quizzes",
     "credits",
     "journey",  # the learner journey: above activities, quizzes and credits
-    "outcomes",  # outcomes reports (Moore levels 1–3): above quizzes and credits, beside journey
+    "outcomes",  # outcomes reports (Moore levels 1–5): above quizzes and credits, beside journey
+    "pars",  # ACCME reporting: learner completions and activity data for PARS, beside outcomes
     "notifications",
+    "audit",  # the action log: below every app, which all record into it
 ]
 
 MIDDLEWARE = [
@@ -85,6 +87,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "audit.middleware.RequestContextMiddleware",  # who and from where, for the action log
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",

@@ -19,6 +19,7 @@ from django.utils.formats import date_format
 
 from accounts.selectors import profile_missing_for_certificate
 from activities.models import Activity
+from audit.services import record
 from credits import pdf, wording
 from credits.models import (
     COMMITMENT_LIMIT,
@@ -355,6 +356,12 @@ def credit_claim(*, user, activity: Activity, amount: Decimal, attested: bool, p
         amount=amount,
         earned_on=timezone.localtime(claim.claimed_at).date(),
     )
+    record(
+        action="claim.created",
+        obj=claim,
+        actor=user,
+        detail={"activity": activity.slug, "credit_type": credit_type, "amount": amount, "pars_consent": pars_consent},
+    )
     certificate = _issue_certificate(claim)
     # The PDF is rendered, stored and emailed once the claim has committed: the
     # year's number row stays locked only for these few inserts, not for a render
@@ -364,8 +371,9 @@ def credit_claim(*, user, activity: Activity, amount: Decimal, attested: bool, p
     return certificate
 
 
-def _next_certificate_number(*, year: int) -> int:
-    """The year's next number, taken under a row lock that holds until the claim commits or rolls back.
+def _next_certificate_number(*, year: int, count: int = 1) -> int:
+    """The year's next number (the first of `count`), taken under a row lock that holds until the
+    claim commits or rolls back.
 
     Called only once the claim's own row is in (a losing duplicate has already
     left), so every number taken belongs to a certificate that commits, or goes
@@ -375,9 +383,71 @@ def _next_certificate_number(*, year: int) -> int:
     # row; one racing it waits for that insert and then finds the row.
     CertificateNumberSequence.objects.bulk_create([CertificateNumberSequence(year=year)], ignore_conflicts=True)
     sequence = CertificateNumberSequence.objects.select_for_update().get(year=year)
-    sequence.last_number += 1
+    first = sequence.last_number + 1
+    sequence.last_number += count
     sequence.save(update_fields=["last_number"])
-    return sequence.last_number
+    return first
+
+
+@transaction.atomic
+def claims_record_past(*, claims: Sequence[CreditClaim], batch_size: int = 2000) -> list[Certificate]:
+    """Record claims made before this system saw them, in bulk: each with its ledger entry and a certificate.
+
+    For learners brought over from another system and for simulated cohorts
+    (outcomes.simulation). Each unsaved claim carries its user and activity
+    (loaded, for the snapshot) and its claimed_at. The certificates are numbered
+    from the same yearly sequence as live claims, issued at the claim's moment,
+    and rendered to PDF on first download like any certificate whose file is
+    missing. The learner gets no email: these claims are not news to them.
+    """
+    claimed_at = {id(claim): claim.claimed_at for claim in claims}
+    if None in claimed_at.values():
+        raise ValueError("Every past claim needs its claimed_at.")
+    created = CreditClaim.objects.bulk_create(claims, batch_size=batch_size)
+    for claim in created:  # auto_now_add overrides the value given at insert
+        claim.claimed_at = claimed_at[id(claim)]
+    CreditClaim.objects.bulk_update(created, ["claimed_at"], batch_size=batch_size)
+    CreditEntry.objects.bulk_create(
+        (
+            CreditEntry(
+                user=claim.user,
+                claim=claim,
+                kind=EntryKind.AWARD,
+                credit_type=claim.credit_type,
+                amount=claim.amount,
+                earned_on=timezone.localtime(claim.claimed_at).date(),
+            )
+            for claim in created
+        ),
+        batch_size=batch_size,
+    )
+    by_year: dict[int, list[CreditClaim]] = {}
+    for claim in sorted(created, key=lambda claim: claim.claimed_at):
+        by_year.setdefault(timezone.localtime(claim.claimed_at).year, []).append(claim)
+    certificates = []
+    for year, year_claims in sorted(by_year.items()):
+        first = _next_certificate_number(year=year, count=len(year_claims))
+        for offset, claim in enumerate(year_claims):
+            number = f"CME-{year}-{first + offset:06d}"
+            code = secrets.token_urlsafe(18)
+            issued_at = claim.claimed_at.replace(microsecond=0)
+            snapshot = _snapshot(claim=claim, number=number, code=code, issued_at=issued_at)
+            certificates.append(
+                Certificate(claim=claim, number=number, verification_code=code, snapshot=snapshot, issued_at=issued_at)
+            )
+    issued = Certificate.objects.bulk_create(certificates, batch_size=batch_size)
+    # One entry for the batch, not one per claim: a migration or a simulated cohort can be tens of thousands.
+    record(
+        action="claims.recorded_past",
+        detail={
+            "claims": len(created),
+            "certificates": len(issued),
+            "activities": sorted({claim.activity.slug for claim in created}),
+            "first_number": issued[0].number if issued else None,
+            "last_number": issued[-1].number if issued else None,
+        },
+    )
+    return issued
 
 
 def _issue_certificate(claim: CreditClaim) -> Certificate:
@@ -386,9 +456,11 @@ def _issue_certificate(claim: CreditClaim) -> Certificate:
     number = f"CME-{year}-{_next_certificate_number(year=year):06d}"
     code = secrets.token_urlsafe(18)
     snapshot = _snapshot(claim=claim, number=number, code=code, issued_at=issued_at)
-    return Certificate.objects.create(
+    certificate = Certificate.objects.create(
         claim=claim, number=number, verification_code=code, snapshot=snapshot, issued_at=issued_at
     )
+    record(action="certificate.issued", obj=certificate, detail={"claim": claim.pk, "number": number})
+    return certificate
 
 
 def certificate_file_issue(*, certificate: Certificate) -> bytes:
@@ -456,6 +528,12 @@ def certificate_revoke(*, certificate: Certificate, reason: str, by) -> Certific
     locked.revoked_reason = reason
     locked.revoked_by = by
     locked.save(update_fields=["revoked_at", "revoked_reason", "revoked_by"])
+    record(
+        action="certificate.revoked",
+        obj=locked,
+        actor=by,
+        changes={"revoked_at": [None, locked.revoked_at], "revoked_reason": ["", reason]},
+    )
     award = CreditEntry.objects.get(claim=locked.claim, kind=EntryKind.AWARD)
     CreditEntry.objects.create(
         user=award.user,

@@ -142,6 +142,30 @@ def item_tables(analysis: selectors.ItemAnalysis) -> list[Table]:
     ]  # fmt: skip
 
 
+def followup_tables(commitments: selectors.Commitments) -> list[Table]:
+    response, implementation = commitments.response, commitments.implementation
+    figures = [
+        ("learners_who_committed", str(response.committed), ""),
+        ("declined_follow_up_at_evaluation", str(response.declined_at_evaluation), ""),
+        ("follow_ups_sent", str(response.sent), ""),
+        ("follow_ups_answered", str(response.responded), number(_hundred(response.rate))),
+        ("declined_after_sending", str(response.declined_after_sending), ""),
+        ("commitments_answered", str(implementation.answered), ""),
+        ("fully_implemented", str(implementation.fully), number(_hundred(implementation.fully_rate))),
+        ("partially_implemented", str(implementation.partially), number(_hundred(implementation.partially_rate))),
+        ("not_implemented", str(implementation.not_implemented), number(_hundred(implementation.not_implemented_rate))),
+    ]
+    return [
+        Table(["measure", "count", "percent"], [list(figure) for figure in figures]),
+        Table(["barrier", "answered_commitments_naming_it"], [[text(label), str(count)]
+                                                              for label, count in commitments.barriers]),
+    ]  # fmt: skip
+
+
+def _hundred(rate: float | None) -> float | None:
+    return None if rate is None else 100 * rate
+
+
 def section_tables(*, activity: Activity, period: Period, section: str) -> list[Table]:
     """One section of the report as CSV tables, computed by the same selectors as the page."""
     if section == "funnel":
@@ -152,6 +176,8 @@ def section_tables(*, activity: Activity, period: Period, section: str) -> list[
         return knowledge_tables(selectors.knowledge(activity=activity, period=period))
     if section == "items":
         return item_tables(selectors.item_analysis(activity=activity, period=period))
+    if section == "followup":
+        return followup_tables(selectors.commitments(activity=activity, period=period))
     raise ValueError(f"Unknown section {section!r}; choose one of {', '.join(selectors.SECTIONS)}.")
 
 

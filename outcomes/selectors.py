@@ -1,8 +1,8 @@
 """Reads for the outcomes report: what a provider reports about one activity, by Moore's levels.
 
 Level 1 (participation), level 2 (satisfaction), level 3 (knowledge: matched
-pre/post items and the post-test's item analysis). Levels 4–5 (commitment to
-change and follow-up) are not reported yet; see `COMMITMENTS_SECTION`.
+pre/post items and the post-test's item analysis), levels 4–5 (commitment to
+change and what the follow-up found).
 
 Every figure comes from SQL aggregates: the database returns counts grouped by
 mark, score, choice or learner, never the answers themselves, and Python
@@ -19,7 +19,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Sum, Value, When
+from django.db import connection
+from django.db.models import Case, Count, Exists, F, IntegerField, Max, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
@@ -53,9 +54,9 @@ FACILITY_TOO_HARD = 30
 FACILITY_TOO_EASY = 95
 DISCRIMINATIVE_EFFICIENCY_WEAK = 15  # Moodle's "dubious question" line (statistics_table.php)
 
-SECTIONS = ("funnel", "evaluation", "knowledge", "items")
-# Moore levels 4–5 (commitment to change, follow-up on practice): on the page and in the PDF.
-COMMITMENTS_SECTION = "commitments"
+# The sections a CSV download or `manage.py outcomes_report --section` asks for;
+# "followup" is Moore levels 4–5 (commitment to change and its follow-up).
+SECTIONS = ("funnel", "evaluation", "knowledge", "items", "followup")
 
 
 def learner_pseudonym(user_id: int) -> str:
@@ -435,36 +436,58 @@ class Knowledge:
         return sorted(counts.items())
 
 
-# The mark on the matched post-test item, reached from a pre-test item through its learner's
-# first post-test attempt (the join matched_pairs makes).
-AFTER = "attempt__user__attempts__items__is_correct"
+def matched_marks(*, pretest_id: int, posttest_id: int | None, period: Period, slots: list[dict]) -> tuple[str, list]:
+    """SQL for one row per learner per matched pre-test question, with the mark before and after.
 
+    Columns: learner, pair (the pre-test question), objective (of the pre-test version the
+    learner saw), mark_before and mark_after (0/1). Marks come from each learner's first
+    submitted pre-test attempt and first submitted post-test attempt, the latter in the
+    period; a pair is kept only when both sides were answered.
 
-def matched_pairs(*, pretest_id: int | None, posttest_id: int | None, period: Period) -> QuerySet[AttemptItem]:
-    """Pre-test items of learners' first pre-test attempts, each joined to the matched post-test item of the
-    same learner's first post-test attempt (submitted in the period); its mark is the AFTER field.
-
-    One join, not a subquery per item: the conditions go in one filter() call, so Django joins
-    the learner's post-test attempt and its item once and values() reads that same join. "First"
-    on the post-test side is a NOT EXISTS on that joined attempt: an IN (…) list there made
-    SQLite probe every listed attempt for every pre-test item (ten times slower at 2,000
-    learners), and PostgreSQL plans the anti-join as fast as the list. Items without a matched
-    post-test answer drop out.
+    One pass over the two first attempts' items grouped by (learner, pair): each post-test
+    item takes its pre-test partner's question as its pair through a CASE built from the
+    few matched slots (QuizSlot.matched_question is unique within a quiz, so each post-test
+    question has at most one partner). Joining every pre-test item to its learner's
+    post-test items instead made the database probe each of them per pre-test item, ten
+    times the work, and SQLite took half a minute at a million answers.
     """
-    earlier_posttest = Attempt.objects.filter(
-        user=OuterRef("attempt__user"),
-        quiz_id=posttest_id,
-        state=AttemptState.GRADED,
-        number__lt=OuterRef("attempt__user__attempts__number"),
+    partner = {slot["matched_question_id"]: slot["question_id"] for slot in slots}
+    before_side = Q(attempt__quiz_id=pretest_id)
+    after_side = Q(attempt__quiz_id=posttest_id)
+    pair = Case(
+        When(before_side, then=F("version__question_id")),
+        *(When(after_side & Q(version__question_id=post), then=Value(pre)) for post, pre in partner.items()),
+        output_field=IntegerField(),
     )
-    return AttemptItem.objects.filter(attempt__in=first_submitted_attempts(quiz_id=pretest_id)).filter(
-        period.q("attempt__user__attempts__submitted_at"),
-        ~Exists(earlier_posttest),
-        version__question__slots__quiz_id=pretest_id,
-        attempt__user__attempts__quiz_id=posttest_id,
-        attempt__user__attempts__state=AttemptState.GRADED,
-        attempt__user__attempts__items__version__question=F("version__question__slots__matched_question"),
+    items = AttemptItem.objects.filter(
+        Q(attempt__in=first_submitted_attempts(quiz_id=pretest_id), version__question_id__in=partner.values())
+        | Q(
+            attempt__in=first_submitted_attempts(quiz_id=posttest_id).filter(period.q("submitted_at")),
+            version__question_id__in=partner.keys(),
+        )
     )
+    marks = (
+        items.values(learner=F("attempt__user_id"), pair=pair)
+        .annotate(
+            answered_before=Max(_as_int(before_side)),
+            answered_after=Max(_as_int(after_side)),
+            mark_before=Max(_as_int(before_side & Q(is_correct=True))),
+            mark_after=Max(_as_int(after_side & Q(is_correct=True))),
+            objective=Max(Case(When(before_side, then=F("version__objective_id")))),
+        )
+        .filter(answered_before=1, answered_after=1)
+        .order_by()
+    )
+    return marks.query.sql_with_params()
+
+
+def _grouped(inner: tuple[str, list], columns: str, aggregates: str) -> list[tuple]:
+    """GROUP BY over the per-learner marks: the ORM cannot group an already grouped query."""
+    sql, params = inner
+    with connection.cursor() as cursor:
+        # Only the fixed column lists below and Django's own SQL go into the text; values are parameters.
+        cursor.execute(f"SELECT {columns}, {aggregates} FROM ({sql}) marks GROUP BY {columns}", params)  # noqa: S608
+        return cursor.fetchall()
 
 
 def _pooled(cells) -> tuple[int, int, int, int, int]:
@@ -500,7 +523,7 @@ def knowledge(*, activity: Activity, period: Period) -> Knowledge:
     slots = list(
         QuizSlot.objects.filter(quiz_id=quizzes.get(QuizKind.PRE), matched_question__isnull=False)
         .order_by("position", "pk")
-        .values("question_id", "question__title", "matched_question__title")
+        .values("question_id", "matched_question_id", "question__title", "matched_question__title")
     )
     if not slots:
         return Knowledge(matched_items=0, rows=[])
@@ -508,21 +531,22 @@ def knowledge(*, activity: Activity, period: Period) -> Knowledge:
         objective.pk: (f"Objective {number}", objective.text)
         for number, objective in enumerate(LearningObjective.objects.filter(activity=activity), 1)
     }
-    pairs = matched_pairs(pretest_id=quizzes[QuizKind.PRE], posttest_id=quizzes.get(QuizKind.POST), period=period)
-    right_before = _as_int(Q(is_correct=True))
-    right_after = _as_int(Q(**{AFTER: True}))
+    marks = matched_marks(
+        pretest_id=quizzes[QuizKind.PRE], posttest_id=quizzes.get(QuizKind.POST), period=period, slots=slots
+    )
     # Small tables: (question, objective, before, after) → learners; (learner, objective) → sums.
     cells = [
-        {**row, "after": row[AFTER]}
-        for row in pairs.values("version__question_id", "version__objective_id", "is_correct", AFTER)
-        .annotate(n=Count("pk"))
-        .order_by()
-    ]
-    per_learner = list(
-        pairs.values("attempt__user_id", "version__objective_id")
-        .annotate(pairs=Count("pk"), before=Sum(right_before), after_sum=Sum(right_after))
-        .order_by()
-    )
+        {"version__question_id": pair, "version__objective_id": objective, "is_correct": before, "after": after,
+         "n": n}
+        for pair, objective, before, after, n in _grouped(
+            marks, "pair, objective, mark_before, mark_after", "COUNT(*)")
+    ]  # fmt: skip
+    per_learner = [
+        {"attempt__user_id": learner, "version__objective_id": objective, "pairs": pairs, "before": before,
+         "after_sum": after}
+        for learner, objective, pairs, before, after in _grouped(
+            marks, "learner, objective", "COUNT(*), SUM(mark_before), SUM(mark_after)")
+    ]  # fmt: skip
 
     learner_totals: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
     by_objective: dict[int | None, list[tuple[int, int, int]]] = defaultdict(list)

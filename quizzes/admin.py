@@ -7,6 +7,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from audit.admin import ActionLogLinkMixin
+from audit.services import form_changes
 from cme.admin_base import ReadOnlyAdmin, ReadOnlyInline
 from quizzes.interchange import FORMATS, ImportRefusedError, export_quizzes, import_questions
 from quizzes.models import (
@@ -20,7 +22,7 @@ from quizzes.models import (
     QuizSlot,
     VersionChoice,
 )
-from quizzes.services import question_snapshot, question_status_set
+from quizzes.services import question_edit_log, question_snapshot, question_status_set, quiz_edit_log
 from quizzes.validation import ChoiceData, single_best_answer_problems, single_best_answer_warnings
 
 
@@ -66,7 +68,7 @@ class ChoiceInline(admin.TabularInline):
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(ActionLogLinkMixin, admin.ModelAdmin):
     list_display = ["title", "status", "activity", "objective_number", "reference", "version_count", "preview_link"]
     list_filter = ["status", "activity", "reference__trial", "objective"]
     search_fields = ["title", "idnumber", "stem", "explanation", "choices__text"]
@@ -105,6 +107,7 @@ class QuestionAdmin(admin.ModelAdmin):
         choices = [ChoiceData(choice.text, choice.is_correct) for choice in question.choices.all()]
         for warning in single_best_answer_warnings(choices):
             messages.warning(request, warning)
+        question_edit_log(question=question, changes=form_changes(form, formsets), created=not change)
 
     def get_urls(self):
         extra = [path("import/", self.admin_site.admin_view(self.import_view), name="quizzes_question_import")]
@@ -215,7 +218,7 @@ class QuizSlotInline(admin.TabularInline):
 
 
 @admin.register(Quiz)
-class QuizAdmin(admin.ModelAdmin):
+class QuizAdmin(ActionLogLinkMixin, admin.ModelAdmin):
     list_display = [
         "__str__",
         "pass_mark_percent",
@@ -234,6 +237,10 @@ class QuizAdmin(admin.ModelAdmin):
     @admin.display(description="Questions", ordering="slot_total")
     def question_total(self, quiz):
         return quiz.slot_total
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        quiz_edit_log(quiz=form.instance, changes=form_changes(form, formsets), created=not change)
 
     @admin.action(description="Export the selected quizzes as GIFT", permissions=["view"])
     def export_gift(self, request, queryset):

@@ -277,6 +277,13 @@ class QuizSlot(models.Model):
         ordering = ["position", "id"]
         constraints = [
             models.UniqueConstraint(fields=["quiz", "question"], name="quizzes_slot_question_once"),
+            # Matched pairs are one to one: the knowledge report pairs each post-test item
+            # with at most one pre-test item (NULLs, the unmatched slots, are all distinct).
+            models.UniqueConstraint(
+                fields=["quiz", "matched_question"],
+                name="quizzes_slot_matched_once",
+                violation_error_message="Another pre-test question is already matched with this post-test question.",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from audit.services import diff, record
 from quizzes.models import (
     Attempt,
     AttemptItem,
@@ -107,7 +108,13 @@ def question_create(*, activity, title, stem, explanation, objective, reference,
         Choice(question=question, position=index, text=c.text, is_correct=c.is_correct, feedback=c.feedback)
         for index, c in enumerate(choices, 1)
     )
-    question_snapshot(question=question)
+    version = question_snapshot(question=question)
+    record(
+        action="question.created",
+        obj=question,
+        changes=diff({}, _logged_content(question)),
+        detail={"activity": activity.slug if activity else None, "version": version.number},
+    )
     return question
 
 
@@ -120,6 +127,7 @@ def question_revise(*, question: Question, title, stem, explanation, objective, 
     attempt used the last one, so the version history records each import.
     """
     question = Question.objects.select_for_update().get(pk=question.pk)
+    before = _logged_content(question)
     question.title, question.stem, question.explanation = title, stem, explanation
     question.objective, question.reference, question.status = objective, reference, status
     question.full_clean()
@@ -129,19 +137,61 @@ def question_revise(*, question: Question, title, stem, explanation, objective, 
         Choice(question=question, position=index, text=c.text, is_correct=c.is_correct, feedback=c.feedback)
         for index, c in enumerate(choices, 1)
     )
-    return question_snapshot(question=question, new_version=True)
+    version = question_snapshot(question=question, new_version=True)
+    record(
+        action="question.revised",
+        obj=question,
+        changes=diff(before, _logged_content(question)),
+        detail={"version": version.number},
+    )
+    return version
 
 
-# --------------------------------------------------------------------- attempts
+def _logged_content(question: Question) -> dict:
+    """What the action log shows of a question: its fields and its choices, the key marked ✓."""
+    choices = [f"{'✓' if c.is_correct else '✗'} {c.text}" for c in question.choices.order_by("position")]
+    return {"title": question.title, "stem": question.stem, "explanation": question.explanation,
+            "objective": question.objective, "reference": question.reference, "status": question.status,
+            "choices": choices}  # fmt: skip
+
+
+def question_edit_log(*, question: Question, changes: dict, created: bool) -> None:
+    """Log an author's edit in admin, which saves the question and its choices itself.
+
+    A change of status is logged as the publishing or withdrawal it is, with
+    the other edits of the same save.
+    """
+    if created:
+        action = "question.created"
+    elif "status" in changes:
+        action = "question.published" if question.status == QuestionStatus.PUBLISHED else "question.unpublished"
+    else:
+        action = "question.changed"
+    if changes or created:
+        latest = question.versions.order_by("-number").first()
+        record(action=action, obj=question, changes=changes, detail={"version": latest.number if latest else None})
+
+
+def quiz_edit_log(*, quiz: Quiz, changes: dict, created: bool) -> None:
+    """Log an edit of a quiz in admin: its settings, and the items placed in it, withdrawn or replaced."""
+    if changes or created:
+        record(action="quiz.created" if created else "quiz.changed", obj=quiz, changes=changes)
 
 
 @transaction.atomic
 def question_status_set(*, question: Question, status: str) -> Question:
     """Publish or withdraw a question; publishing checks what a published item needs."""
+    before = question.status
     question.status = status
     question.full_clean()
     question.save(update_fields=["status", "updated_at"])
+    if status != before:
+        action = "question.published" if status == QuestionStatus.PUBLISHED else "question.unpublished"
+        record(action=action, obj=question, changes={"status": [before, status]})
     return question
+
+
+# --------------------------------------------------------------------- attempts
 
 
 @transaction.atomic

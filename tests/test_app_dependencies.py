@@ -15,13 +15,15 @@ ROOT = Path(__file__).resolve().parent.parent
 # URLs and shared plumbing (staff permissions, middleware); only its top-level
 # wiring (urls, the demo loader) may import the apps.
 ALLOWED = {
-    "notifications": {"cme"},
-    "accounts": {"cme", "notifications"},
-    "activities": {"cme", "accounts"},
-    "quizzes": {"cme", "accounts", "activities"},
-    "credits": {"cme", "accounts", "activities", "notifications"},
-    "journey": {"cme", "accounts", "activities", "quizzes", "credits", "notifications"},
-    "outcomes": {"cme", "accounts", "activities", "quizzes", "credits", "notifications"},
+    "audit": {"cme"},  # the action log, at the bottom: every app records into it
+    "notifications": {"cme", "audit"},
+    "accounts": {"cme", "notifications", "audit"},
+    "activities": {"cme", "accounts", "audit"},
+    "quizzes": {"cme", "accounts", "activities", "audit"},
+    "credits": {"cme", "accounts", "activities", "notifications", "audit"},
+    "journey": {"cme", "accounts", "activities", "quizzes", "credits", "notifications", "audit"},
+    "outcomes": {"cme", "accounts", "activities", "quizzes", "credits", "notifications", "audit"},
+    "pars": {"cme", "accounts", "activities", "credits", "audit"},
 }
 APPS = set(ALLOWED)
 CME_WIRING = {"urls.py", "demo.py", "management"}

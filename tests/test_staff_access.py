@@ -134,7 +134,7 @@ class TestAStaffAccountThatMayOnlyView:
     VIEW_ALL = tuple(
         f"{app}.view_{model}"
         for app, model in [("quizzes", "question"), ("quizzes", "quiz"), ("credits", "certificate"),
-                           ("activities", "activity"), ("accounts", "user")]
+                           ("activities", "activity"), ("accounts", "user"), ("audit", "actionlogentry")]
     )  # fmt: skip
 
     def test_it_reads_but_cannot_import_publish_revoke_or_edit(self, records):

@@ -25,6 +25,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import Max, Prefetch
 
 from activities.models import Activity
+from audit.services import record
 from quizzes.interchange import gift, moodle_xml
 from quizzes.interchange.items import ExportItem, ParsedItem
 from quizzes.models import Choice, Question, QuestionStatus, Quiz, QuizKind, QuizSlot, ReviewPolicy
@@ -183,7 +184,7 @@ def import_questions(text: str, *, filename: str = "", dry_run: bool = False, sk
     report.items = [_reported(plan) for plan in plans]
     if not dry_run:
         try:
-            _save(plans)
+            _save(plans, report=report, filename=filename)
         except (ValidationError, DatabaseError) as error:
             messages = error.messages if isinstance(error, ValidationError) else [str(error)]
             raise ImportRefusedError([f"Nothing was saved: {message}" for message in messages]) from None
@@ -427,7 +428,7 @@ def _reported(plan: _Plan) -> ImportedItem:
 
 
 @transaction.atomic
-def _save(plans: list[_Plan]) -> None:
+def _save(plans: list[_Plan], *, report: ImportReport, filename: str) -> None:
     for plan in plans:
         item = plan.item
         content = {"title": item.title, "stem": item.stem, "explanation": item.explanation,
@@ -452,6 +453,20 @@ def _save(plans: list[_Plan]) -> None:
         if plan.slot.matched_question_id != target.pk:
             plan.slot.matched_question = target
             plan.slot.save(update_fields=["matched_question"])
+    # One entry for the file; question_create and question_revise log each new or revised item.
+    activities = {plan.activity for plan in plans if plan.activity is not None}
+    record(
+        action="questions.imported",
+        obj=next(iter(activities)) if len(activities) == 1 else None,
+        detail={
+            "file": filename,
+            "activities": sorted(activity.slug for activity in activities),
+            "new": report.count(NEW),
+            "changed": report.count(CHANGED),
+            "unchanged": report.count(UNCHANGED),
+            "left_out_unsupported": len(report.skipped),
+        },
+    )
 
 
 def _quiz(plan: _Plan) -> Quiz:

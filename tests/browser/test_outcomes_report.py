@@ -8,8 +8,8 @@ from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from outcomes.simulation import simulate_learners
 from tests.outcomes.conftest import staff_client_with
-from tests.outcomes.realistic import simulate
 
 
 def sign_in_as_reporter(page, live_server) -> None:
@@ -20,7 +20,7 @@ def sign_in_as_reporter(page, live_server) -> None:
 
 
 def test_the_report_reads_at_desktop_and_phone_widths(page, live_server, screenshot, axe_violations, seed_questions):
-    simulate(seed_questions, learners=120)
+    simulate_learners(activity=seed_questions, learners=120, seed=12)
     sign_in_as_reporter(page, live_server)
     problems = []
     page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)

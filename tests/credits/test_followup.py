@@ -5,6 +5,7 @@ Time moves by patching django.utils.timezone.now (`travel`), so the same code th
 what is due; the suite's task backend keeps tasks enqueued with run_after until a test runs them.
 """
 
+import io
 import os
 import re
 import threading
@@ -15,6 +16,7 @@ from unittest import mock
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
@@ -542,3 +544,13 @@ def test_the_evaluation_and_follow_up_pages_in_a_browser(transactional_db, live_
     in_own_browser(live_server.url, body)
     assert CommitmentOutcome.objects.get().implementation == Implementation.PARTIALLY
     assert list(CommitmentOutcome.objects.get().barriers.values_list("barrier", flat=True)) == ["time"]
+
+
+def test_the_cron_backstop_sends_what_is_due_once(committed):
+    """manage.py send_followups: for a queue that lost its deferred task; running it twice sends nothing twice."""
+    out = io.StringIO()
+    with travel(committed.due_at + timedelta(minutes=5)):
+        call_command("send_followups", stdout=out)
+        call_command("send_followups", stdout=out)
+    assert out.getvalue().splitlines() == ["1 follow-up email(s) queued.", "0 follow-up email(s) queued."]
+    assert OutboundEmail.objects.filter(kind="followup").count() == 1

@@ -1,32 +1,25 @@
-from datetime import date
-
 from django.core.management import BaseCommand, CommandError
 
 from activities.models import Activity
+from cme.command_arguments import iso_date
 from outcomes.exports import section_tables, write_tables
 from outcomes.selectors import SECTIONS, Period
-
-
-def _date(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise CommandError(f"Dates are YYYY-MM-DD, not “{value}”.") from None
 
 
 class Command(BaseCommand):
     help = (
         "Write one section of an activity's outcomes report as CSV to stdout, computed as the admin page does: "
-        "items (Moodle's item and test statistics), knowledge (matched pre/post), funnel (participation) or "
-        "evaluation (satisfaction). Dates are inclusive, in the site's time zone."
+        "items (Moodle's item and test statistics), knowledge (matched pre/post), funnel (participation), "
+        "evaluation (satisfaction) or followup (commitment to change and its follow-up). Dates are inclusive, "
+        "in the site's time zone."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--activity", metavar="SLUG", required=True)
         parser.add_argument("--section", choices=SECTIONS, required=True)
         parser.add_argument("--format", choices=["csv"], default="csv")
-        parser.add_argument("--start", metavar="YYYY-MM-DD", type=_date)
-        parser.add_argument("--end", metavar="YYYY-MM-DD", type=_date)
+        parser.add_argument("--start", metavar="YYYY-MM-DD", type=iso_date)
+        parser.add_argument("--end", metavar="YYYY-MM-DD", type=iso_date)
 
     def handle(self, *args, activity: str, section: str, start, end, **options):
         found = Activity.objects.filter(slug=activity).first()
