@@ -12,10 +12,14 @@ from tests.factories import DEFAULT_PASSWORD, UserFactory
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    # Rate-limit counters live in the cache; no test may inherit another's.
+    # Rate-limit counters and cached pages live in the cache; no test may inherit another's.
+    from journey.page_cache import forget_local_pages
+
     cache.clear()
+    forget_local_pages()
     yield
     cache.clear()
+    forget_local_pages()
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group
 
 from accounts.models import User
 from accounts.services import group_delete, group_edit_log, user_privileges_log
-from audit.admin import ActionLogLinkMixin
+from audit.admin import ActionLogLinkMixin, LoggedDeletionsMixin
 from audit.services import form_changes
 
 
@@ -18,7 +18,7 @@ class UserCreationForm(AdminUserCreationForm):
 
 
 @admin.register(User)
-class UserAdmin(ActionLogLinkMixin, DjangoUserAdmin):
+class UserAdmin(ActionLogLinkMixin, LoggedDeletionsMixin, DjangoUserAdmin):
     add_form = UserCreationForm
     ordering = ("email",)
     list_display = ("email", "first_name", "last_name", "degree", "profession", "country", "is_staff")

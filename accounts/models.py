@@ -8,7 +8,7 @@ from django.db.models.functions import Lower
 from django_countries.fields import CountryField
 
 from accounts.regions import us_jurisdiction_code
-from accounts.validators import validate_npi, validate_printable_text
+from accounts.validators import validate_identifier, validate_npi, validate_printable_text
 
 
 class Degree(models.TextChoices):
@@ -113,7 +113,7 @@ class User(AbstractUser):
         help_text="Your 10-digit US National Provider Identifier. Leave blank if you practice outside the US.",
     )
     certifying_board = models.CharField(max_length=10, choices=CertifyingBoard.choices, blank=True)
-    board_id = models.CharField("board ID", max_length=40, blank=True)
+    board_id = models.CharField("board ID", max_length=40, blank=True, validators=[validate_identifier])
     birth_month = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(12)]
     )
@@ -127,7 +127,7 @@ class User(AbstractUser):
         blank=True,
         help_text="For a US license, the state (for example NY or New York).",
     )
-    license_number = models.CharField("license number", max_length=40, blank=True)
+    license_number = models.CharField("license number", max_length=40, blank=True, validators=[validate_identifier])
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

@@ -1,5 +1,6 @@
 """Validators for identifiers and text that appear on certificates, transcripts and PARS reports."""
 
+import re
 import unicodedata
 
 from django.core.exceptions import ValidationError
@@ -72,3 +73,16 @@ def validate_printable_text(value: str) -> None:
                 code="unprintable_character",
                 params={"character": _describe(char)},
             )
+
+
+# Board IDs and licence numbers as boards and states issue them: letters and digits,
+# with - . / between. Nothing a spreadsheet or a tab-delimited file would misread.
+IDENTIFIER_PATTERN = r"[A-Za-z0-9]+(?:[ ./-]?[A-Za-z0-9]+)*"
+
+
+def validate_identifier(value: str) -> None:
+    if value and not re.fullmatch(IDENTIFIER_PATTERN, value):
+        raise ValidationError(
+            "Use the ID as it is printed: letters and digits, with - . / or a space between them.",
+            code="identifier",
+        )

@@ -14,11 +14,33 @@ from activities.models import (
     Person,
     Reference,
 )
-from activities.services import activity_edit_log
-from audit.admin import ActionLogLinkMixin
+from activities.services import activity_edit_log, content_changed
+from audit.admin import ActionLogLinkMixin, LoggedDeletionsMixin
 from audit.services import form_changes
 
 CHART_REFERENCE = re.compile(r"^\s*\[chart:\s*([a-z0-9-]+)\s*\]\s*$", re.MULTILINE)
+
+
+class ShownContentAdmin(LoggedDeletionsMixin, admin.ModelAdmin):
+    """An admin page that edits what learners read: each save or delete moves the content version
+    (and each delete is logged).
+
+    Activity and catalog pages are cached for everyone under that version
+    (journey.page_cache), so the edit shows on the next request. The admin saves
+    inside a transaction, and content_changed joins it.
+    """
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        content_changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        content_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        content_changed()
 
 
 class LearningObjectiveInline(admin.TabularInline):
@@ -85,7 +107,7 @@ class AvailabilityFilter(admin.SimpleListFilter):
 
 
 @admin.register(Activity)
-class ActivityAdmin(ActionLogLinkMixin, admin.ModelAdmin):
+class ActivityAdmin(ActionLogLinkMixin, ShownContentAdmin):
     list_display = ["title", "release_date", "expiration_date", "max_credits", "availability"]
     list_filter = [AvailabilityFilter, "provider", "activity_type", "release_date"]
     search_fields = ["title", "slug", "topic"]
@@ -136,7 +158,7 @@ class FinancialRelationshipInline(admin.TabularInline):
 
 
 @admin.register(Contributor)
-class ContributorAdmin(admin.ModelAdmin):
+class ContributorAdmin(ShownContentAdmin):
     list_display = ["person", "role", "activity"]
     list_filter = ["role", "activity"]
     search_fields = ["person__full_name", "activity__title"]
@@ -151,13 +173,13 @@ class ContributorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(ShownContentAdmin):
     list_display = ["full_name", "credentials", "affiliation"]
     search_fields = ["full_name", "affiliation"]
 
 
 @admin.register(AccreditedProvider)
-class AccreditedProviderAdmin(admin.ModelAdmin):
+class AccreditedProviderAdmin(ShownContentAdmin):
     list_display = ["name", "contact_email", "contact_phone"]
 
 
@@ -167,7 +189,7 @@ class ChartBarInline(admin.TabularInline):
 
 
 @admin.register(Chart)
-class ChartAdmin(admin.ModelAdmin):
+class ChartAdmin(ShownContentAdmin):
     list_display = ["title", "slug", "activity", "unit"]
     list_filter = ["activity"]
     inlines = [ChartBarInline]

@@ -350,3 +350,22 @@ class Enrollment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} started {self.activity}"
+
+
+class ContentVersion(models.Model):
+    """One row: a number that grows with every edit to what activity and catalog pages show.
+
+    Pages and fragments cached for everyone are keyed by it (journey.page_cache),
+    so an edit is seen on the next request. activities.services.content_changed
+    bumps it in the edit's own transaction; every admin page that edits shown
+    content calls it.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    number = models.PositiveBigIntegerField(default=1)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="activities_content_version_one_row")]
+
+    def __str__(self) -> str:
+        return f"content version {self.number}"

@@ -1,7 +1,10 @@
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 
-from activities.models import Activity, Enrollment
+from activities.models import Activity, ContentVersion, Enrollment
+from activities.selectors import CONTENT_VERSION_KEY, CONTENT_VERSION_SECONDS
 from audit.services import record
 
 
@@ -32,3 +35,20 @@ def activity_edit_log(*, activity: Activity, changes: dict, created: bool = Fals
         changes = {f"{part} · {field}": values for field, values in changes.items()}
     if changes or created:
         record(action="activity.created" if created else "activity.changed", obj=activity, changes=changes)
+
+
+@transaction.atomic
+def content_changed() -> None:
+    """Something learners read changed: move every cached activity and catalog page to a new version.
+
+    In the edit's own transaction, so the new number and the new content become
+    visible together: a page rendered from old content can only be cached under
+    the old number, which no request asks for once the edit commits.
+    """
+    ContentVersion.objects.bulk_create([ContentVersion(id=1)], ignore_conflicts=True)
+    ContentVersion.objects.filter(id=1).update(number=F("number") + 1)
+    number = ContentVersion.objects.values_list("number", flat=True).get(id=1)
+    # Readers take the number from the cache. Dropped now, a reader meanwhile reads the
+    # database (the old number until this commits); set when the edit is visible.
+    cache.delete(CONTENT_VERSION_KEY)
+    transaction.on_commit(lambda: cache.set(CONTENT_VERSION_KEY, number, CONTENT_VERSION_SECONDS), robust=True)

@@ -4,10 +4,12 @@ from urllib.parse import urlencode
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
 
 from audit.models import ActionLogEntry
+from audit.services import record
 from cme.admin_base import ReadOnlyAdmin
 
 VIEW_PERMISSION = "audit.view_actionlogentry"
@@ -101,3 +103,22 @@ class ActionLogLinkMixin:
             url = f"{reverse('admin:audit_actionlogentry_changelist')}?{query}"
             extra_context = {**(extra_context or {}), "action_log_url": url}
         return super().change_view(request, object_id, form_url, extra_context)
+
+
+class LoggedDeletionsMixin:
+    """For a ModelAdmin: every deletion made in admin, one object or a selection, is logged first.
+
+    The admin deletes without going through a service, so the entry is written
+    here, in the same transaction as the delete: if the delete fails, so does the entry.
+    """
+
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            record(action=f"{obj._meta.model_name}.deleted", obj=obj, detail={"deleted": str(obj)})
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for obj in queryset:
+                record(action=f"{obj._meta.model_name}.deleted", obj=obj, detail={"deleted": str(obj)})
+            super().delete_queryset(request, queryset)

@@ -123,6 +123,10 @@ if REDIS_URL:
     if urlsplit(REDIS_URL).scheme not in {"redis", "rediss", "unix"}:
         raise ImproperlyConfigured(f"REDIS_URL must start with redis://, rediss:// or unix:// (got {REDIS_URL!r}).")
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Sessions live beside the cache: every app server sees them, and a page view
+    # costs no database write. Run Redis with a noeviction or volatile-* policy so
+    # a full memory refuses new keys rather than signing learners out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "django_cache"}}
 
@@ -171,6 +175,9 @@ ACCOUNT_RATE_LIMITS = {
     "transcript_pdf": "6/m/user",
     "external_credit_add": "30/h/user",
 }
+# manage.py flush may empty the append-only action log only on a development
+# database (and in the test suite); in production the log's triggers refuse it.
+AUDIT_LOG_FLUSHABLE = env_bool("AUDIT_LOG_FLUSHABLE", DEBUG)
 # Behind N reverse proxies that append to X-Forwarded-For, the client address
 # is N entries from the end; with 0, REMOTE_ADDR is the client.
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)

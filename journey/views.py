@@ -9,11 +9,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from accounts.selectors import profile_missing_for_certificate
-from activities.rendering import render_article
 from credits import wording
 from credits.forms import ClaimForm, EvaluationForm
 from credits.selectors import amount_choices, credit_type_for, pars_reporting_possible
 from journey import services
+from journey.page_cache import article_html, shared_for_visitors
 from journey.selectors import (
     activity_for_learner,
     activity_for_page,
@@ -37,12 +37,14 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "home.html", context)
 
 
+@shared_for_visitors("catalog")
 def catalog(request: HttpRequest) -> HttpResponse:
     activities = list(catalog_activities(user=request.user))
     by_activity = journeys(user=request.user, activities=activities)
     return render(request, "activities/catalog.html", {"journeys": [by_activity[a.pk] for a in activities]})
 
 
+@shared_for_visitors("activity")
 def activity(request: HttpRequest, slug: str) -> HttpResponse:
     activity = activity_for_page(user=request.user, slug=slug)
     journey = journey_for(user=request.user, activity=activity)
@@ -50,7 +52,7 @@ def activity(request: HttpRequest, slug: str) -> HttpResponse:
         "activity": activity,
         "journey": journey,
         "designation_statement": wording.designation_statement(activity),
-        "article_html": "" if journey.article_locked else render_article(activity.body, activity.charts.all()),
+        "article_html": "" if journey.article_locked else article_html(activity),
     }
     return render(request, "activities/detail.html", context)
 

@@ -244,7 +244,8 @@ class _Cohort:
         ability = {user.pk: rng.gauss(0.0, 1.0) for user in users}
         enrollments, attempts, planned_items, evaluations, claims = [], [], [], [], []
         for user in users:
-            started = self.now - timedelta(days=rng.uniform(0, self.days))
+            # Six hours back at least: the longest journey below (three post-tests) ends before now.
+            started = self.now - timedelta(days=rng.uniform(0, self.days), hours=6)
             enrollments.append(Enrollment(user=user, activity=self.activity, started_at=started))
             moment = started
             if QuizKind.PRE in self.quizzes and rng.random() < 0.92:

@@ -3,6 +3,7 @@ from django.db import transaction
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
+from audit.admin import LoggedDeletionsMixin
 from audit.services import form_changes
 from cme.admin_base import ReadOnlyAdmin
 from cme.staff import staff_has_perm
@@ -18,7 +19,7 @@ class BoardCreditInline(admin.TabularInline):
 
 
 @admin.register(ActivityRegistration)
-class ActivityRegistrationAdmin(admin.ModelAdmin):
+class ActivityRegistrationAdmin(LoggedDeletionsMixin, admin.ModelAdmin):
     list_display = ["activity", "accme_activity_id", "boards", "learner_export_link"]
     list_select_related = ["activity"]
     search_fields = ["activity__title", "accme_activity_id"]

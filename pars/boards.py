@@ -35,8 +35,6 @@ class BoardRule:
     # Points are the CME credits claimed, capped at what the activity registered;
     # some boards count whole points only.
     whole_points: bool = False
-    # Some boards refuse a second record for the same learner, activity and completion date.
-    one_record_per_completion_date: bool = False
 
     @property
     def label(self) -> str:
@@ -68,7 +66,6 @@ BOARDS: dict[str, BoardRule] = {
             True,
             ("Lifelong Learning and Self-Assessment",),
             whole_points=True,
-            one_record_per_completion_date=True,
         ),
         BoardRule(CertifyingBoard.ABS, True, ("Accredited CME", "Self-Assessment")),
         BoardRule(CertifyingBoard.ABTS, True, ("Lifelong Learning", "Self-Assessment")),

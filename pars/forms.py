@@ -20,6 +20,10 @@ class LearnerExportForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("start"), cleaned.get("end")
+        for name, day in (("start", start), ("end", end)):
+            if day and not 2000 <= day.year <= 2100:
+                self.add_error(name, "Give a date between 2000 and 2100.")
+                return cleaned
         if start and end and end < start:
             raise forms.ValidationError("The end date must be on or after the start date.")
         return cleaned

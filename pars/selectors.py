@@ -17,6 +17,7 @@ Rules, each in one place:
   it was sent and added as it is now.
 """
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -26,11 +27,16 @@ from django.utils import timezone
 
 from accounts.models import CertifyingBoard
 from accounts.regions import us_jurisdiction_code
+from accounts.validators import IDENTIFIER_PATTERN
 from activities.models import Activity
 from credits.models import CreditClaim, CreditType
 from pars.boards import board_rule
 from pars.layout import ACTIVITY_TYPE_NAMES, RECORD_ADD, RECORD_DELETE, date_mdy, yes_no
 from pars.models import ActivityRegistration, BoardCredit, SentRecord
+
+IDENTIFIER = re.compile(IDENTIFIER_PATTERN)
+# A cell starting with one of these is a formula to a spreadsheet; in the text file it would run.
+FORMULA_STARTS = ("=", "+", "-", "@")
 
 
 @dataclass(frozen=True)
@@ -99,6 +105,12 @@ def learner_record(claim: CreditClaim, board_credits: list[BoardCredit], accme_a
         missing.append("No first and last name.")
     if not (user.birth_month and user.birth_day):
         missing.append("No date of birth (month and day).")
+    for label, value in (("first name", user.first_name), ("last name", user.last_name)):
+        if value.strip().startswith(FORMULA_STARTS):
+            missing.append(f"The {label} starts with “{value.strip()[0]}”, which spreadsheets run as a formula.")
+    for label, value in (("board ID", user.board_id), ("licence number", user.license_number)):
+        if value.strip() and not IDENTIFIER.fullmatch(value.strip()):
+            missing.append(f"The {label} has characters PARS does not take (letters, digits, - . / only).")
 
     # MOC: the learner's board takes MOC through PARS and the activity is registered for it.
     rule = board_rule(user.certifying_board)
@@ -168,21 +180,35 @@ def _number(value) -> str:
     return f"{value.normalize():f}"
 
 
-def learner_export_plan(*, activity: Activity, start: date | None = None, end: date | None = None):
-    """What an export would send now for the activity's claims completed from start to end (either open)."""
+def learner_export_plan(
+    *,
+    activity: Activity,
+    start: date | None = None,
+    end: date | None = None,
+    registration: ActivityRegistration | None = None,
+):
+    """What an export would send now: new records for claims completed from start to end (either open),
+    and, whatever their dates, the Deletes and corrections that records PARS already holds need.
+
+    A record reported in March and revoked in June is deleted by a June-only export:
+    a provider who exports month by month must not leave revoked credit in PARS.
+    """
     plan = LearnerExportPlan(activity=activity, start=start, end=end)
-    registration = registration_for(activity)
+    registration = registration or registration_for(activity)
     if registration is None or not registration.accme_activity_id:
         plan.blockers.append("The activity has no ACCME activity ID: add it to the activity's PARS registration first.")
         return plan
     board_credits = list(registration.board_credits.all())
 
+    standing = _standing_records(activity)
+    in_dates = _day_bounds(start, end)
+    if in_dates:  # dated: the completions in the dates, and every claim whose record PARS holds
+        in_dates |= Q(pk__in=list(standing))
     claims = (
-        CreditClaim.objects.filter(_day_bounds(start, end), activity=activity)
+        CreditClaim.objects.filter(in_dates, activity=activity)
         .select_related("user", "certificate")
         .order_by("claimed_at", "pk")
     )
-    standing = _standing_records(activity)
     for claim in claims.iterator(chunk_size=2000):
         if not claim.pars_consent:
             plan.not_consenting += 1

@@ -33,8 +33,8 @@ def learner_export(
     """
     if file_format not in FileFormat.values:
         raise ValidationError(f"Choose a file format: {', '.join(FileFormat.values)}.")
-    list(ActivityRegistration.objects.select_for_update().filter(activity=activity).values_list("pk"))
-    plan = learner_export_plan(activity=activity, start=start, end=end)
+    registration = ActivityRegistration.objects.select_for_update().filter(activity=activity).first()
+    plan = learner_export_plan(activity=activity, start=start, end=end, registration=registration)
     if plan.blockers:
         raise ValidationError(plan.blockers)
     if not plan.records:

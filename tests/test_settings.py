@@ -163,3 +163,14 @@ def test_in_development_the_site_address_follows_the_port_make_run_serves_on():
     assert site_url(DEBUG="true", PORT="8123") == "http://127.0.0.1:8123"
     assert site_url(DEBUG="true") == "http://127.0.0.1:8000"
     assert site_url(**PRODUCTION_ENV, PORT="8123") == "https://cme.example.org"
+
+
+def test_sessions_and_the_cache_go_to_redis_when_it_is_configured():
+    code = (
+        "from django.conf import settings; "
+        "print(settings.SESSION_ENGINE, settings.CACHES['default']['BACKEND'].rsplit('.', 1)[-1])"
+    )
+    database = manage("shell", "-c", code, **PRODUCTION_ENV)
+    redis = manage("shell", "-c", code, **PRODUCTION_ENV, REDIS_URL="redis://127.0.0.1:6379/3")
+    assert database.stdout.strip().splitlines()[-1] == "django.contrib.sessions.backends.db DatabaseCache"
+    assert redis.stdout.strip().splitlines()[-1] == "django.contrib.sessions.backends.cache RedisCache"

@@ -1,6 +1,8 @@
 """The database refuses to change or delete an action log entry, whoever asks.
 
-SQLite: BEFORE UPDATE and BEFORE DELETE triggers that abort. PostgreSQL: one
+SQLite: BEFORE UPDATE and BEFORE DELETE triggers that abort, and a BEFORE
+INSERT trigger refusing a row whose id is taken (INSERT OR REPLACE deletes the
+old row without firing delete triggers). PostgreSQL: one
 function raising an error, fired before each row's UPDATE or DELETE and before
 a TRUNCATE (which fires no row trigger). Django's flush empties tables with
 DELETE (SQLite) or TRUNCATE (PostgreSQL); audit's own flush command lifts these
@@ -17,8 +19,15 @@ SQLITE_CREATE = [
     BEGIN SELECT RAISE(ABORT, 'The action log is append-only: its entries cannot be changed.'); END;""",
     f"""CREATE TRIGGER {TABLE}_no_delete BEFORE DELETE ON {TABLE}
     BEGIN SELECT RAISE(ABORT, 'The action log is append-only: its entries cannot be deleted.'); END;""",
+    f"""CREATE TRIGGER {TABLE}_no_replace BEFORE INSERT ON {TABLE}
+    WHEN EXISTS (SELECT 1 FROM {TABLE} WHERE id = NEW.id)
+    BEGIN SELECT RAISE(ABORT, 'The action log is append-only: an entry cannot be replaced.'); END;""",  # noqa: S608 (a constant)
 ]
-SQLITE_DROP = [f"DROP TRIGGER IF EXISTS {TABLE}_no_update;", f"DROP TRIGGER IF EXISTS {TABLE}_no_delete;"]
+SQLITE_DROP = [
+    f"DROP TRIGGER IF EXISTS {TABLE}_no_update;",
+    f"DROP TRIGGER IF EXISTS {TABLE}_no_delete;",
+    f"DROP TRIGGER IF EXISTS {TABLE}_no_replace;",
+]
 
 POSTGRESQL_CREATE = [
     """CREATE FUNCTION audit_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -135,8 +135,7 @@ class TestBoardRules:
         assert plan.partial[0].reasons == ("Sent as CME only: 0.25 credits make no whole ABP MOC point.",)
 
     def test_one_record_per_learner_per_activity_per_completion_date(self, activity):
-        """ABP's rule: a learner's claim is unique per activity, so a second record never exists to send."""
-        assert BOARDS["ABP"].one_record_per_completion_date
+        """ABP's rule holds by construction: the database refuses a learner's second claim for the activity."""
         learner = physician(certifying_board="ABP")
         claim(learner, activity)
         with pytest.raises(IntegrityError), transaction.atomic():
@@ -217,14 +216,13 @@ def test_each_export_records_what_was_sent_when_and_by_whom(activity):
 
 
 def test_the_workbook_has_guidance_then_the_header_and_keeps_every_value_as_text(activity):
-    claim(physician(first_name="=HYPERLINK(1)", board_id="000123"), activity)
+    claim(physician(board_id="000123"), activity)
     _submission, content, _plan = learner_export(activity=activity, file_format="xlsx")
     sheet = load_workbook(io.BytesIO(content)).active
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert rows[1] == HEADER
     assert rows[0][0].startswith("Add or Delete")
-    assert rows[2][3] == "=HYPERLINK(1)" and sheet.cell(3, 4).data_type == "s"
-    assert rows[2][10] == "000123"
+    assert rows[2][10] == "000123" and sheet.cell(3, 11).data_type == "s"  # text: the zeros stay
 
 
 def test_without_an_accme_activity_id_nothing_is_exported(activity):
@@ -251,3 +249,69 @@ def test_the_command_does_what_the_button_does(activity):
 def test_the_command_names_an_unknown_activity(db):
     with pytest.raises(CommandError, match="No activity"):
         call_command("export_pars", activity="nope", file_format="tsv", stdout=io.BytesIO())
+
+
+class TestWhatTheReviewFound:
+    def test_a_revocation_is_deleted_whatever_dates_the_next_export_covers(self, activity):
+        from datetime import date
+
+        may = claim(physician(last_name="May"), activity, on=(2026, 5, 4))
+        (sent,) = export(activity)
+        certificate_revoke(certificate=may.certificate, reason="Attested in error.", by=None)
+        claim(physician(last_name="June"), activity, on=(2026, 6, 4))
+        rows = export(activity, start=date(2026, 6, 1), end=date(2026, 6, 30))
+        assert [(row["Record Action"], row["Last Name"]) for row in rows] == [("Delete", "May"), ("Add", "June")]
+        assert rows[0] == {**sent, "Record Action": "Delete"}
+
+    def test_a_correction_is_sent_whatever_dates_the_next_export_covers(self, activity):
+        from datetime import date
+
+        learner = physician(board_id="111111")
+        claim(learner, activity, on=(2026, 5, 4))
+        export(activity)
+        learner.board_id = "222222"
+        learner.save()
+        rows = export(activity, start=date(2026, 6, 1))
+        assert [(row["Record Action"], row["Certifying Board ID"]) for row in rows] == [
+            ("Delete", "111111"), ("Add", "222222"),
+        ]  # fmt: skip
+
+    @pytest.mark.parametrize(
+        ("profile", "reason"),
+        [
+            ({"board_id": "12\x0334"}, "The board ID has characters PARS does not take"),
+            ({"license_number": "=1+1"}, "The licence number has characters PARS does not take"),
+            ({"first_name": '=HYPERLINK("http://x")'}, "The first name starts with “=”"),
+            ({"last_name": "@SUM(1)"}, "The last name starts with “@”"),
+        ],
+    )
+    def test_a_value_a_spreadsheet_would_run_or_a_file_would_break_is_left_out(self, activity, profile, reason):
+        claim(physician(**profile), activity)
+        claim(physician(last_name="Plain"), activity)
+        plan = learner_export_plan(activity=activity)
+        assert reason in " ".join(plan.left_out[0].reasons)
+        _submission, content, _plan = learner_export(activity=activity, file_format="xlsx")
+        assert load_workbook(io.BytesIO(content)).active.max_row == 3  # guidance, header, the plain record
+
+    def test_the_profile_refuses_such_identifiers(self, db):
+        from django.core.exceptions import ValidationError as ModelError
+
+        learner = physician()
+        learner.board_id = "12\x0334"
+        learner.license_number = "=cmd"
+        with pytest.raises(ModelError) as refused:
+            learner.full_clean()
+        assert set(refused.value.message_dict) == {"board_id", "license_number"}
+
+    def test_the_command_refuses_a_binary_file_for_a_text_output_before_recording_it(self, activity):
+        claim(physician(), activity)
+        with pytest.raises(CommandError, match="cannot take a binary file"):
+            call_command("export_pars", activity=activity.slug, file_format="xlsx", stdout=io.StringIO())
+        assert not LearnerSubmission.objects.exists()
+
+    def test_dates_out_of_range_are_refused_with_a_message(self, activity):
+        with pytest.raises(CommandError, match="between 2000 and 2100"):
+            call_command("export_pars", "--activity", activity.slug, "--until", "9999-12-31", stdout=io.BytesIO())
+        with pytest.raises(CommandError, match="on or after --since"):
+            call_command("export_pars", "--activity", activity.slug, "--since", "2026-06-02", "--until", "2026-06-01",
+                         stdout=io.BytesIO())  # fmt: skip

@@ -5,13 +5,16 @@ exactly those: DELETE on SQLite, TRUNCATE on PostgreSQL. Test teardown
 (TransactionTestCase, pytest's transactional_db) and `manage.py flush` both run
 this command, so it lifts the triggers inside the flush's own transaction and
 puts them back before it commits: no other session ever sees the log unguarded,
-and nothing but a deliberate "erase the whole database" can empty it. Anyone
+and nothing but a deliberate "erase the whole database" can empty it. Only
+where AUDIT_LOG_FLUSHABLE is on (DEBUG, the test suite): a production flush
+meets the triggers and fails. Anyone
 with the rights to run this could drop the triggers anyway; what the triggers
 stop is the application, and every ordinary SQL session, rewriting history.
 """
 
 from contextlib import contextmanager
 
+from django.conf import settings
 from django.core.management.commands import flush
 from django.db import connections, transaction
 
@@ -20,6 +23,9 @@ from audit.models import ActionLogEntry
 
 class Command(flush.Command):
     def handle(self, **options):
+        if not settings.AUDIT_LOG_FLUSHABLE:
+            # A production database keeps its log: the triggers make this flush fail, as they should.
+            return super().handle(**options)
         connection = connections[options["database"]]
         flush_tables = connection.ops.execute_sql_flush
 

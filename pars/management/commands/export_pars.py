@@ -3,7 +3,7 @@ from django.core.management import BaseCommand, CommandError
 
 from activities.models import Activity
 from cme.command_arguments import iso_date
-from pars.management.commands._output import write_file
+from pars.management.commands._output import check_output, write_file
 from pars.models import FileFormat
 from pars.services import learner_export
 
@@ -25,15 +25,22 @@ class Command(BaseCommand):
         found = Activity.objects.filter(slug=activity).first()
         if found is None:
             raise CommandError(f"No activity with slug “{activity}”.")
-        if file_format == FileFormat.XLSX and self.stdout.isatty():
-            raise CommandError("An .xlsx file is binary: redirect it to a file (… > learners.xlsx).")
+        if since and until and until < since:
+            raise CommandError("--until must be on or after --since.")
+        check_output(self, text=file_format == FileFormat.TSV)
         try:
             submission, content, plan = learner_export(activity=found, file_format=file_format, start=since, end=until)
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
         for item in plan.left_out:
             self.stderr.write(f"left out: {item.email} ({item.completed_on}): {' '.join(item.reasons)}")
-        write_file(self, content, text=file_format == FileFormat.TSV)
+        try:
+            write_file(self, content, text=file_format == FileFormat.TSV)
+        except OSError as error:
+            raise CommandError(
+                f"Submission {submission.pk} is recorded as sent, but the file could not be written ({error}). "
+                "Download it again from its page in admin (ACCME reporting → PARS learner submissions)."
+            ) from None
         self.stderr.write(
             f"submission {submission.pk}: {plan.added} added, {plan.deleted} deleted, "
             f"{len(plan.left_out)} left out, {plan.not_consenting} did not consent"

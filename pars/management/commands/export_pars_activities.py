@@ -1,7 +1,7 @@
 from django.core.management import BaseCommand, CommandError
 from django.utils import timezone
 
-from pars.management.commands._output import write_file
+from pars.management.commands._output import check_output, write_file
 from pars.models import FileFormat
 from pars.services import activity_export
 
@@ -16,7 +16,6 @@ class Command(BaseCommand):
     def handle(self, *args, year: int, file_format: str, **options):
         if not 2000 <= year <= 2100:
             raise CommandError("Give a year between 2000 and 2100.")
-        if file_format == FileFormat.XLSX and self.stdout.isatty():
-            raise CommandError("An .xlsx file is binary: redirect it to a file (… > activities.xlsx).")
+        check_output(self, text=file_format == FileFormat.TSV)
         content = activity_export(year=year, file_format=file_format)
         write_file(self, content, text=file_format == FileFormat.TSV)

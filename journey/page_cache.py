@@ -1,0 +1,132 @@
+"""Pages and fragments that are the same for everyone, cached under the content version.
+
+An announcement brings thousands of visitors to one activity page in an hour.
+What they see before signing in is the same for all of them, and so is the
+article a signed-in learner reads; only the learner's own status, next step
+and forms differ. So:
+
+- a visitor's whole page (no session user, no pending message, no query string)
+  is cached and served as it was rendered, provided rendering it set no cookie
+  and used no CSRF token: nothing personal can be in it;
+- the article with its charts, the part that costs most, is cached for
+  everyone, signed in or not, and the page around it renders per request.
+
+Keys carry the content version (activities.selectors.content_version, moved by
+every admin edit of what these pages show), the site's date (release and
+expiry turn on dates) and a digest of the code's templates and static files (a
+deployment must not serve pages pointing at old assets). Entries also expire
+after PAGE_SECONDS, so an edit made outside the admin shows within minutes.
+"""
+
+import hashlib
+from collections import OrderedDict
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.messages import get_messages
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+
+from activities.rendering import render_article
+from activities.selectors import content_version
+
+PAGE_SECONDS = 600
+_code_digest: str | None = None
+
+
+def code_digest() -> str:
+    """A digest of every template and the static manifest, taken once per process."""
+    global _code_digest
+    if _code_digest is None:
+        digest = hashlib.sha256()
+        folders = [Path(folder) for engine in settings.TEMPLATES for folder in engine.get("DIRS", [])]
+        folders += [Path(config.path) / "templates" for config in apps.get_app_configs()]
+        for folder in folders:
+            for path in sorted(folder.rglob("*.html")) if folder.is_dir() else ():
+                digest.update(str(path).encode())
+                digest.update(path.read_bytes())
+        manifest = Path(settings.STATIC_ROOT or "") / "staticfiles.json"
+        if settings.STATIC_ROOT and manifest.is_file():
+            digest.update(manifest.read_bytes())
+        _code_digest = digest.hexdigest()[:12]
+    return _code_digest
+
+
+# A key names one rendering for good (code, content version, date are in it), so each
+# process may keep the few pages it serves most without asking the shared cache again.
+_local_pages: OrderedDict[str, bytes] = OrderedDict()
+LOCAL_PAGES = 32
+
+
+def _remember(key: str, content: bytes) -> None:
+    _local_pages[key] = content
+    _local_pages.move_to_end(key)
+    while len(_local_pages) > LOCAL_PAGES:
+        _local_pages.popitem(last=False)
+
+
+def forget_local_pages() -> None:
+    """Drop this process's copies (the test suite does, between tests that reuse version numbers)."""
+    _local_pages.clear()
+
+
+def _key(*parts) -> str:
+    return ":".join(["page", code_digest(), str(content_version()), str(timezone.localdate()), *map(str, parts)])
+
+
+def _shareable_request(request: HttpRequest) -> bool:
+    if request.method != "GET" or request.GET:
+        return False
+    if not request.COOKIES:
+        return True  # no session and no message can come with a request that carries no cookie
+    if request.user.is_authenticated:
+        return False
+    return len(get_messages(request)) == 0  # counting does not mark them read
+
+
+def _shareable_response(request: HttpRequest, response: HttpResponse) -> bool:
+    # A CSRF token in the page, or any cookie, would be one visitor's, served to the next.
+    return response.status_code == 200 and not response.cookies and "CSRF_COOKIE" not in request.META
+
+
+def shared_for_visitors(name: str) -> Callable:
+    """Cache a view's whole page for visitors who are not signed in; everyone else gets it rendered."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if not _shareable_request(request):
+                return view(request, *args, **kwargs)
+            key = _key(name, *args, *(f"{k}={v}" for k, v in sorted(kwargs.items())))
+            content = _local_pages.get(key)
+            if content is None:
+                content = cache.get(key)
+            if content is not None:
+                _remember(key, content)
+                return HttpResponse(content)
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
+            if _shareable_response(request, response):
+                cache.set(key, response.content, PAGE_SECONDS)
+                _remember(key, response.content)
+            return response
+
+        return wrapped
+
+    return decorator
+
+
+def article_html(activity) -> str:
+    """The article with its charts as HTML: rendered once per content version, for everyone."""
+    key = _key("article", activity.pk)
+    html = cache.get(key)
+    if html is None:
+        html = str(render_article(activity.body, activity.charts.all()))
+        cache.set(key, html, PAGE_SECONDS)
+    return mark_safe(html)  # noqa: S308 (render_article's output: sanitised Markdown and our own SVG)
