@@ -7,6 +7,7 @@ malformed, so a typo stops start-up instead of surfacing later as odd behaviour.
 from __future__ import annotations
 
 import os
+import re
 from urllib.parse import urlsplit
 
 import dj_database_url
@@ -58,6 +59,34 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if value is None:
         return list(default)
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+# One limit in allauth's syntax: "10/m/ip", "5/300s/key", "30/h/user"; several joined by commas.
+_RATE = r"\d+/\d*[smhd](/(ip|user|key))?"
+_RATES = re.compile(rf"^{_RATE}(,{_RATE})*$")
+
+
+def env_rate_limits(name: str, defaults: dict[str, str | None]) -> dict[str, str | None]:
+    """allauth's ACCOUNT_RATE_LIMITS with overrides: "login_failed=50/m/ip;signup=200/m/ip".
+
+    Each entry names an action and its limits in allauth's own syntax; "off" removes
+    the action's limit. Actions not named keep their defaults.
+    """
+    limits = dict(defaults)
+    value = _raw(name)
+    if not value:
+        return limits
+    for entry in filter(None, (part.strip() for part in value.split(";"))):
+        action, separator, rate = (piece.strip() for piece in entry.partition("="))
+        if not separator or not action:
+            raise ImproperlyConfigured(f"{name} takes action=limit pairs separated by ';' (got {entry!r}).")
+        if rate == "off":
+            limits[action] = None  # allauth's own way of saying "no limit"
+        elif _RATES.match(rate):
+            limits[action] = rate
+        else:
+            raise ImproperlyConfigured(f"{name}: {action} needs a limit such as 10/m/ip (got {rate!r}).")
+    return limits
 
 
 def env_url(name: str, default: str, *, schemes: tuple[str, ...] = ("http", "https")) -> str:

@@ -16,6 +16,7 @@ from cme.env import (
     env_database,
     env_int,
     env_list,
+    env_rate_limits,
     env_secret_key,
     env_str,
     env_url,
@@ -168,13 +169,19 @@ ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm"}
 # allauth's rate limits are on by default (failed logins: 10/min per IP and
 # 5 per 5 min per account from one address) and stay so; its machinery also
 # guards the public certificate verification page.
-ACCOUNT_RATE_LIMITS = {
-    "verify_certificate": "30/m/ip",
-    # One learner must not be able to tie up the workers: PDFs are costly to
-    # render and self-reported rows are bounded (credits.selectors).
-    "transcript_pdf": "6/m/user",
-    "external_credit_add": "30/h/user",
-}
+# ACCOUNT_RATE_LIMITS in the environment overrides any of them, in allauth's syntax
+# ("login_failed=100/m/ip;signup=500/m/ip"), so a load test from one address can
+# raise them without a code change; production keeps these.
+ACCOUNT_RATE_LIMITS = env_rate_limits(
+    "ACCOUNT_RATE_LIMITS",
+    {
+        "verify_certificate": "30/m/ip",
+        # One learner must not be able to tie up the workers: PDFs are costly to
+        # render and self-reported rows are bounded (credits.selectors).
+        "transcript_pdf": "6/m/user",
+        "external_credit_add": "30/h/user",
+    },
+)
 # manage.py flush may empty the append-only action log only on a development
 # database (and in the test suite); in production the log's triggers refuse it.
 AUDIT_LOG_FLUSHABLE = env_bool("AUDIT_LOG_FLUSHABLE", DEBUG)

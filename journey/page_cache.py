@@ -29,11 +29,13 @@ from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from activities.rendering import render_article
-from activities.selectors import content_version
+from activities.selectors import activity_with_everything_shown, content_version
+from credits.wording import designation_statement
 
 PAGE_SECONDS = 600
 _code_digest: str | None = None
@@ -123,10 +125,32 @@ def shared_for_visitors(name: str) -> Callable:
 
 
 def article_html(activity) -> str:
-    """The article with its charts as HTML: rendered once per content version, for everyone."""
+    """The article with its charts, then its references, as HTML: rendered once per content version, for all."""
     key = _key("article", activity.pk)
     html = cache.get(key)
     if html is None:
-        html = str(render_article(activity.body, activity.charts.all()))
+        loaded = activity_with_everything_shown(activity.pk)
+        html = str(render_article(loaded.body, loaded.charts.all())) + render_to_string(
+            "activities/includes/references.html", {"references": loaded.references.all()}
+        )
         cache.set(key, html, PAGE_SECONDS)
-    return mark_safe(html)  # noqa: S308 (render_article's output: sanitised Markdown and our own SVG)
+    return mark_safe(html)  # noqa: S308 (sanitised Markdown, our own SVG, an escaped template)
+
+
+def front_matter(activity) -> dict[str, str]:
+    """The front matter that is the same for everyone (about, notes), rendered once per content version.
+
+    The parts that depend on the learner or on the tests (how to earn credit, the
+    Start button) stay in the page's own template.
+    """
+    key = _key("front-matter", activity.pk)
+    parts = cache.get(key)
+    if parts is None:
+        loaded = activity_with_everything_shown(activity.pk)
+        context = {"activity": loaded, "designation_statement": designation_statement(loaded)}
+        parts = {
+            name: render_to_string(f"activities/includes/front_matter_{name}.html", context)
+            for name in ("about", "notes")
+        }
+        cache.set(key, parts, PAGE_SECONDS)
+    return {name: mark_safe(html) for name, html in parts.items()}  # noqa: S308 (escaped templates)

@@ -2,12 +2,12 @@
 
 from collections import defaultdict
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.selectors import profile_missing_for_certificate
-from activities.models import Activity, Chart, Contributor, Enrollment
+from activities.models import Activity, Enrollment
 from cme.staff import staff_has_perm
 from credits.models import CreditClaim, Evaluation
 from journey.state import Journey
@@ -25,21 +25,9 @@ def activity_for_learner(*, user, slug: str) -> Activity:
 
 
 def activity_for_page(*, user, slug: str) -> Activity:
-    """The activity with everything its page shows, in a fixed number of queries."""
-    queryset = (
-        Activity.objects.visible_to(user)
-        .select_related("provider")
-        .prefetch_related(
-            "objectives",
-            "references",
-            Prefetch(
-                "contributors",
-                queryset=Contributor.objects.select_related("person").prefetch_related("relationships"),
-            ),
-            Prefetch("charts", queryset=Chart.objects.select_related("source").prefetch_related("bars")),
-        )
-    )
-    return get_object_or_404(queryset, slug=slug)
+    """The activity this user may see, with its provider; what the page shows of it for everyone
+    comes from journey.page_cache, which loads the rest only when it renders."""
+    return get_object_or_404(Activity.objects.visible_to(user).select_related("provider"), slug=slug)
 
 
 def journeys(*, user, activities, today=None) -> dict[int, Journey]:

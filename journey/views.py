@@ -13,7 +13,7 @@ from credits import wording
 from credits.forms import ClaimForm, EvaluationForm
 from credits.selectors import amount_choices, credit_type_for, pars_reporting_possible
 from journey import services
-from journey.page_cache import article_html, shared_for_visitors
+from journey.page_cache import article_html, front_matter, shared_for_visitors
 from journey.selectors import (
     activity_for_learner,
     activity_for_page,
@@ -51,7 +51,7 @@ def activity(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "activity": activity,
         "journey": journey,
-        "designation_statement": wording.designation_statement(activity),
+        "front_matter": front_matter(activity),
         "article_html": "" if journey.article_locked else article_html(activity),
     }
     return render(request, "activities/detail.html", context)

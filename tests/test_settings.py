@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from cme.env import env_bool, env_database, env_int, env_list, env_secret_key, env_url
+from cme.env import env_bool, env_database, env_int, env_list, env_rate_limits, env_secret_key, env_url
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 PRODUCTION_ENV = {
@@ -61,6 +61,22 @@ class TestReaders:
         with pytest.raises(ImproperlyConfigured, match="PORTISH must be at least 0"):
             env_int("PORTISH", 1)
 
+    def test_rate_limits_take_overrides_in_allauths_syntax(self, monkeypatch):
+        defaults = {"verify_certificate": "30/m/ip", "transcript_pdf": "6/m/user"}
+        monkeypatch.setenv("LIMITS", "login_failed=100/m/ip,50/300s/key; transcript_pdf=off ;signup=500/m/ip")
+        assert env_rate_limits("LIMITS", defaults) == {
+            "verify_certificate": "30/m/ip", "transcript_pdf": None,
+            "login_failed": "100/m/ip,50/300s/key", "signup": "500/m/ip",
+        }  # fmt: skip
+        monkeypatch.delenv("LIMITS")
+        assert env_rate_limits("LIMITS", defaults) == defaults
+
+    @pytest.mark.parametrize("value", ["login=fast", "login", "=10/m/ip", "login=10 per minute"])
+    def test_a_bad_rate_limit_names_the_variable(self, monkeypatch, value):
+        monkeypatch.setenv("LIMITS", value)
+        with pytest.raises(ImproperlyConfigured, match="LIMITS"):
+            env_rate_limits("LIMITS", {})
+
     def test_lists_are_comma_separated(self, monkeypatch):
         monkeypatch.setenv("HOSTS", " a.example.org, b.example.org ,")
         assert env_list("HOSTS", []) == ["a.example.org", "b.example.org"]
@@ -109,6 +125,7 @@ class TestReaders:
         ("SITE_URL", "https://cme.example.org/sub?x=1"),
         ("SITE_URL", "https://cme.example.org:99999"),
         ("DATABASE_URL", "postgres://"),
+        ("ACCOUNT_RATE_LIMITS", "login=lots"),
     ],
 )
 def test_start_up_stops_on_a_bad_value_and_names_it(variable, value):
