@@ -13,12 +13,16 @@ from tests.factories import DEFAULT_PASSWORD, UserFactory
 @pytest.fixture(autouse=True)
 def _empty_cache():
     # Rate-limit counters and cached pages live in the cache; no test may inherit another's.
+    from django.core.cache import caches
+
     from journey.page_cache import forget_local_pages
 
-    cache.clear()
+    for each in (cache, caches["pages"]):
+        each.clear()
     forget_local_pages()
     yield
-    cache.clear()
+    for each in (cache, caches["pages"]):
+        each.clear()
     forget_local_pages()
 
 

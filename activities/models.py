@@ -1,3 +1,4 @@
+import secrets
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
@@ -352,6 +353,10 @@ class Enrollment(models.Model):
         return f"{self.user} started {self.activity}"
 
 
+def new_content_epoch() -> str:
+    return secrets.token_hex(8)
+
+
 class ContentVersion(models.Model):
     """One row: a number that grows with every edit to what activity and catalog pages show.
 
@@ -363,9 +368,12 @@ class ContentVersion(models.Model):
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     number = models.PositiveBigIntegerField(default=1)
+    # Drawn when the row is made: a flushed, restored or new database starts a new series,
+    # so number 3 of one never matches a cached page of another's number 3.
+    epoch = models.CharField(max_length=16, default=new_content_epoch)
 
     class Meta:
         constraints = [models.CheckConstraint(condition=models.Q(id=1), name="activities_content_version_one_row")]
 
     def __str__(self) -> str:
-        return f"content version {self.number}"
+        return f"content version {self.epoch}-{self.number}"

@@ -11,14 +11,19 @@ CONTENT_VERSION_KEY = "activities:content-version"
 CONTENT_VERSION_SECONDS = 60
 
 
-def content_version() -> int:
-    """The current version of everything activity and catalog pages show (0 before the first edit)."""
-    number = cache.get(CONTENT_VERSION_KEY)
-    if number is None:
-        number = ContentVersion.objects.filter(id=1).values_list("number", flat=True).first() or 0
+def content_version() -> str:
+    """The current version of everything activity and catalog pages show ("0" before the first edit)."""
+    version = cache.get(CONTENT_VERSION_KEY)
+    if version is None:
+        version = stored_content_version()
         # add, not set: an edit committing meanwhile has already stored the newer number.
-        cache.add(CONTENT_VERSION_KEY, number, CONTENT_VERSION_SECONDS)
-    return number
+        cache.add(CONTENT_VERSION_KEY, version, CONTENT_VERSION_SECONDS)
+    return version
+
+
+def stored_content_version() -> str:
+    row = ContentVersion.objects.filter(id=1).values_list("epoch", "number").first()
+    return f"{row[0]}-{row[1]}" if row else "0"
 
 
 def activity_with_everything_shown(pk: int) -> Activity:

@@ -4,7 +4,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from activities.models import Activity, ContentVersion, Enrollment
-from activities.selectors import CONTENT_VERSION_KEY, CONTENT_VERSION_SECONDS
+from activities.selectors import CONTENT_VERSION_KEY, CONTENT_VERSION_SECONDS, stored_content_version
 from audit.services import record
 
 
@@ -47,8 +47,10 @@ def content_changed() -> None:
     """
     ContentVersion.objects.bulk_create([ContentVersion(id=1)], ignore_conflicts=True)
     ContentVersion.objects.filter(id=1).update(number=F("number") + 1)
-    number = ContentVersion.objects.values_list("number", flat=True).get(id=1)
-    # Readers take the number from the cache. Dropped now, a reader meanwhile reads the
-    # database (the old number until this commits); set when the edit is visible.
+    # Readers take the version from the cache. Dropped now, a reader meanwhile reads the
+    # database (the old number until this commits). Once committed, whatever the database
+    # holds then is stored: two edits committing close together both store the newest.
     cache.delete(CONTENT_VERSION_KEY)
-    transaction.on_commit(lambda: cache.set(CONTENT_VERSION_KEY, number, CONTENT_VERSION_SECONDS), robust=True)
+    transaction.on_commit(
+        lambda: cache.set(CONTENT_VERSION_KEY, stored_content_version(), CONTENT_VERSION_SECONDS), robust=True
+    )

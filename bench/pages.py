@@ -73,8 +73,8 @@ def wrk(url: str, *, seconds: int, connections: int, cookie: str | None) -> floa
     if cookie:
         command[1:1] = ["-H", f"Cookie: {cookie}"]
     output = subprocess.run(command, check=True, text=True, capture_output=True, timeout=seconds + 30).stdout
-    if "Non-2xx or 3xx responses" in output:
-        raise SystemExit(f"{url} answered with errors under load:\n{output}")
+    if "Non-2xx or 3xx responses" in output or "Socket errors" in output:
+        raise SystemExit(f"{url} answered with errors or timeouts under load:\n{output}")
     return float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
 
 
@@ -88,6 +88,7 @@ def main() -> None:
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: sudo apt-get install -y wrk")
 
+    media_root = tempfile.mkdtemp(prefix="cme-bench-media-")
     env = {
         **os.environ,
         "DEBUG": "false",
@@ -97,7 +98,7 @@ def main() -> None:
         "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DATABASE}",
         "REDIS_URL": "redis://127.0.0.1:6379/5",
         "SECURE_SSL_REDIRECT": "false",
-        "MEDIA_ROOT": tempfile.mkdtemp(prefix="cme-bench-media-"),
+        "MEDIA_ROOT": media_root,
     }
     env.pop("DJANGO_SETTINGS_MODULE", None)
     psql = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-q", "-c"]
@@ -114,7 +115,7 @@ def main() -> None:
         server = subprocess.Popen(
             [str(Path(PYTHON).parent / "gunicorn"), "cme.wsgi", "-w", str(args.workers), "-b", f"127.0.0.1:{PORT}",
              "--access-logfile", "/dev/null"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
         )  # fmt: skip
         base = f"http://127.0.0.1:{PORT}"
         for _ in range(100):
@@ -157,8 +158,13 @@ def main() -> None:
     finally:
         if server:
             os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=30)
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
         run(*psql, f"DROP DATABASE IF EXISTS {DATABASE}", env=env, check=False)
+        run("redis-cli", "-n", "5", "FLUSHDB", env=env, check=False, capture=True)
+        shutil.rmtree(media_root, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -62,7 +62,13 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 
 # One limit in allauth's syntax: "10/m/ip", "5/300s/key", "30/h/user"; several joined by commas.
-_RATE = r"\d+/\d*[smhd](/(ip|user|key))?"
+_RATE = r"\d+/([1-9]\d*)?[smhd](/(ip|user|key))?"
+# The actions allauth limits (allauth.account.app_settings.RATE_LIMITS); the project adds its own.
+ALLAUTH_RATE_LIMITED_ACTIONS = frozenset({
+    "change_password", "change_phone", "manage_email", "reset_password", "reauthenticate",
+    "reset_password_from_key", "signup", "login", "request_login_code", "login_failed", "confirm_email",
+    "verify_phone",
+})  # fmt: skip
 _RATES = re.compile(rf"^{_RATE}(,{_RATE})*$")
 
 
@@ -80,6 +86,8 @@ def env_rate_limits(name: str, defaults: dict[str, str | None]) -> dict[str, str
         action, separator, rate = (piece.strip() for piece in entry.partition("="))
         if not separator or not action:
             raise ImproperlyConfigured(f"{name} takes action=limit pairs separated by ';' (got {entry!r}).")
+        if action not in ALLAUTH_RATE_LIMITED_ACTIONS | set(defaults):
+            raise ImproperlyConfigured(f"{name}: no rate-limited action is called {action!r}.")
         if rate == "off":
             limits[action] = None  # allauth's own way of saying "no limit"
         elif _RATES.match(rate):

@@ -119,17 +119,35 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # allauth's rate limits count attempts in the cache, so every worker process
 # must see the same cache: Redis when REDIS_URL is set, the database otherwise.
+# Cached pages (journey.page_cache) live in their own cache, "pages", so a flood
+# of them can never push out a rate-limit counter or a session: PAGE_CACHE_URL
+# names a Redis for them (best run with allkeys-lru), else REDIS_URL's with its
+# own key prefix, else a database table of its own.
 REDIS_URL = env_str("REDIS_URL")
+PAGE_CACHE_URL = env_str("PAGE_CACHE_URL", REDIS_URL)
+for _name, _url in (("REDIS_URL", REDIS_URL), ("PAGE_CACHE_URL", PAGE_CACHE_URL)):
+    if _url and urlsplit(_url).scheme not in {"redis", "rediss", "unix"}:
+        raise ImproperlyConfigured(f"{_name} must start with redis://, rediss:// or unix:// (got {_url!r}).")
 if REDIS_URL:
-    if urlsplit(REDIS_URL).scheme not in {"redis", "rediss", "unix"}:
-        raise ImproperlyConfigured(f"REDIS_URL must start with redis://, rediss:// or unix:// (got {REDIS_URL!r}).")
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
     # Sessions live beside the cache: every app server sees them, and a page view
-    # costs no database write. Run Redis with a noeviction or volatile-* policy so
-    # a full memory refuses new keys rather than signing learners out.
+    # costs no database write. Run this Redis with a noeviction or volatile-* policy
+    # so a full memory refuses new keys rather than signing learners out.
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "django_cache"}}
+if PAGE_CACHE_URL:
+    CACHES["pages"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": PAGE_CACHE_URL,
+        "KEY_PREFIX": "pages",
+    }
+else:
+    CACHES["pages"] = {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "django_page_cache",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    }
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

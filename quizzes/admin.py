@@ -7,7 +7,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from audit.admin import ActionLogLinkMixin, LoggedDeletionsMixin
+from activities.admin import ShownContentAdmin
+from audit.admin import ActionLogLinkMixin
 from audit.services import form_changes
 from cme.admin_base import ReadOnlyAdmin, ReadOnlyInline
 from quizzes.interchange import FORMATS, ImportRefusedError, export_quizzes, import_questions
@@ -68,7 +69,7 @@ class ChoiceInline(admin.TabularInline):
 
 
 @admin.register(Question)
-class QuestionAdmin(ActionLogLinkMixin, LoggedDeletionsMixin, admin.ModelAdmin):
+class QuestionAdmin(ActionLogLinkMixin, ShownContentAdmin):
     list_display = ["title", "status", "activity", "objective_number", "reference", "version_count", "preview_link"]
     list_filter = ["status", "activity", "reference__trial", "objective"]
     search_fields = ["title", "idnumber", "stem", "explanation", "choices__text"]
@@ -218,7 +219,7 @@ class QuizSlotInline(admin.TabularInline):
 
 
 @admin.register(Quiz)
-class QuizAdmin(ActionLogLinkMixin, LoggedDeletionsMixin, admin.ModelAdmin):
+class QuizAdmin(ActionLogLinkMixin, ShownContentAdmin):
     list_display = [
         "__str__",
         "pass_mark_percent",

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from activities.services import content_changed
 from audit.services import diff, record
 from quizzes.models import (
     Attempt,
@@ -170,12 +171,14 @@ def question_edit_log(*, question: Question, changes: dict, created: bool) -> No
     if changes or created:
         latest = question.versions.order_by("-number").first()
         record(action=action, obj=question, changes=changes, detail={"version": latest.number if latest else None})
+        content_changed()  # publishing decides whether a test (and its line in the front matter) shows
 
 
 def quiz_edit_log(*, quiz: Quiz, changes: dict, created: bool) -> None:
     """Log an edit of a quiz in admin: its settings, and the items placed in it, withdrawn or replaced."""
     if changes or created:
         record(action="quiz.created" if created else "quiz.changed", obj=quiz, changes=changes)
+        content_changed()  # the pass mark and attempts allowed are in the activity's front matter
 
 
 @transaction.atomic
@@ -188,6 +191,7 @@ def question_status_set(*, question: Question, status: str) -> Question:
     if status != before:
         action = "question.published" if status == QuestionStatus.PUBLISHED else "question.unpublished"
         record(action=action, obj=question, changes={"status": [before, status]})
+        content_changed()
     return question
 
 

@@ -19,7 +19,10 @@ AUDIT_LOG_FLUSHABLE = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # Each test starts from an empty cache (see conftest.py); allauth's rate limits live here.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
+}
 
 # Tests render templates without running collectstatic first.
 STORAGES = {

@@ -5,8 +5,18 @@ tests.settings keeps a per-process cache so tests cannot see each other's counte
 """
 
 import os
+from pathlib import Path
 
 from tests.settings import *  # noqa: F403
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]},
+    "pages": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": os.environ["REDIS_URL"],
+        "KEY_PREFIX": "pages",
+    },
+}
 SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+# Both servers write certificates to the one folder the test gives them, as they would to S3.
+MEDIA_ROOT = Path(os.environ["MEDIA_ROOT"])

@@ -71,7 +71,9 @@ class TestReaders:
         monkeypatch.delenv("LIMITS")
         assert env_rate_limits("LIMITS", defaults) == defaults
 
-    @pytest.mark.parametrize("value", ["login=fast", "login", "=10/m/ip", "login=10 per minute"])
+    @pytest.mark.parametrize(
+        "value", ["login=fast", "login", "=10/m/ip", "login=10 per minute", "login_faild=10/m/ip", "login=10/0m/ip"]
+    )
     def test_a_bad_rate_limit_names_the_variable(self, monkeypatch, value):
         monkeypatch.setenv("LIMITS", value)
         with pytest.raises(ImproperlyConfigured, match="LIMITS"):

@@ -25,6 +25,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import Max, Prefetch
 
 from activities.models import Activity
+from activities.services import content_changed
 from audit.services import record
 from quizzes.interchange import gift, moodle_xml
 from quizzes.interchange.items import ExportItem, ParsedItem
@@ -455,6 +456,7 @@ def _save(plans: list[_Plan], *, report: ImportReport, filename: str) -> None:
             plan.slot.save(update_fields=["matched_question"])
     # One entry for the file; question_create and question_revise log each new or revised item.
     activities = {plan.activity for plan in plans if plan.activity is not None}
+    content_changed()  # a test's questions and settings show on its activity's page
     record(
         action="questions.imported",
         obj=next(iter(activities)) if len(activities) == 1 else None,

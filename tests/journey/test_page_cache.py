@@ -70,6 +70,14 @@ def test_each_edit_in_admin_shows_on_the_next_request(page, seed_activity, staff
     assert shown in alice_client.get(page).content.decode(), what  # the shared article fragment moved too
 
 
+def test_a_post_test_edit_shows_in_the_front_matter_at_once(seed_questions, staff):
+    page = seed_questions.get_absolute_url()
+    assert "a score of at least 90%" not in visitor_sees(page)
+    edit(staff, reverse("admin:quizzes_quiz_change", args=[seed_questions.quizzes.get(kind="post").pk]),
+         pass_mark_percent="90")  # fmt: skip
+    assert "a score of at least 90%" in visitor_sees(page)
+
+
 def test_the_catalog_moves_with_an_edit(seed_activity, staff):
     catalog = reverse("journey:catalog")
     assert "Retitled for the catalog" not in visitor_sees(catalog)
@@ -103,7 +111,43 @@ def test_a_visitor_with_a_message_gets_their_own_page_and_the_next_visitor_does_
     assert visitor_sees(page) == shared
 
 
-def test_a_query_string_is_never_cached(page):
-    visitor_sees(page)
+def test_a_query_string_is_never_cached_but_a_campaigns_tracking_parameters_are_ignored(page):
+    first = visitor_sees(page)
     Activity.objects.update(title="Seen only when rendered")
-    assert "Seen only when rendered" in visitor_sees(page + "?utm_source=email")
+    assert visitor_sees(page + "?utm_source=email&utm_campaign=launch&mc_cid=abc") == first
+    assert "Seen only when rendered" in visitor_sees(page + "?page=2")
+
+
+def test_a_process_keeps_its_copy_for_seconds_only(page, monkeypatch):
+    from django.core.cache import caches
+
+    from journey import page_cache
+
+    first = visitor_sees(page)
+    Activity.objects.update(title="Changed outside the admin")
+    caches["pages"].clear()  # the shared entry has expired
+    assert visitor_sees(page) == first  # this process's copy, still fresh
+    clock = page_cache.time.monotonic() + page_cache.LOCAL_SECONDS + 1
+    monkeypatch.setattr(page_cache.time, "monotonic", lambda: clock)
+    assert "Changed outside the admin" in visitor_sees(page)
+
+
+def test_a_shared_page_varies_on_cookies_and_head_is_served_too(page):
+    visitor_sees(page)
+    response = Client().get(page)
+    assert "Cookie" in response["Vary"]
+    assert Client().head(page).status_code == 200
+
+
+def test_a_broken_page_cache_costs_speed_not_the_page(page, monkeypatch):
+    from journey import page_cache
+
+    class Broken:
+        def get(self, *args, **kwargs):
+            raise ConnectionError("the page cache is down")
+
+        set = get
+
+    monkeypatch.setattr(page_cache, "pages", lambda: Broken())
+    response = Client().get(page)
+    assert response.status_code == 200 and b"Dana R. Whitfield" in response.content
