@@ -427,14 +427,12 @@ def claims_record_past(*, claims: Sequence[CreditClaim], batch_size: int = 2000)
     certificates = []
     for year, year_claims in sorted(by_year.items()):
         first = _next_certificate_number(year=year, count=len(year_claims))
-        for offset, claim in enumerate(year_claims):
-            number = f"CME-{year}-{first + offset:06d}"
-            code = secrets.token_urlsafe(18)
-            issued_at = claim.claimed_at.replace(microsecond=0)
-            snapshot = _snapshot(claim=claim, number=number, code=code, issued_at=issued_at)
-            certificates.append(
-                Certificate(claim=claim, number=number, verification_code=code, snapshot=snapshot, issued_at=issued_at)
+        certificates += [
+            _unsaved_certificate(
+                claim=claim, year=year, sequence=first + offset, issued_at=claim.claimed_at.replace(microsecond=0)
             )
+            for offset, claim in enumerate(year_claims)
+        ]
     issued = Certificate.objects.bulk_create(certificates, batch_size=batch_size)
     # One entry for the batch, not one per claim: a migration or a simulated cohort can be tens of thousands.
     record(
@@ -450,16 +448,22 @@ def claims_record_past(*, claims: Sequence[CreditClaim], batch_size: int = 2000)
     return issued
 
 
+def _unsaved_certificate(*, claim: CreditClaim, year: int, sequence: int, issued_at) -> Certificate:
+    """The certificate for a claim, numbered in its year, with its verification code and frozen snapshot."""
+    number = f"CME-{year}-{sequence:06d}"
+    code = secrets.token_urlsafe(18)
+    snapshot = _snapshot(claim=claim, number=number, code=code, issued_at=issued_at)
+    return Certificate(claim=claim, number=number, verification_code=code, snapshot=snapshot, issued_at=issued_at)
+
+
 def _issue_certificate(claim: CreditClaim) -> Certificate:
     issued_at = timezone.now().replace(microsecond=0)
     year = timezone.localtime(issued_at).year  # the year printed on the certificate
-    number = f"CME-{year}-{_next_certificate_number(year=year):06d}"
-    code = secrets.token_urlsafe(18)
-    snapshot = _snapshot(claim=claim, number=number, code=code, issued_at=issued_at)
-    certificate = Certificate.objects.create(
-        claim=claim, number=number, verification_code=code, snapshot=snapshot, issued_at=issued_at
+    certificate = _unsaved_certificate(
+        claim=claim, year=year, sequence=_next_certificate_number(year=year), issued_at=issued_at
     )
-    record(action="certificate.issued", obj=certificate, detail={"claim": claim.pk, "number": number})
+    certificate.save()
+    record(action="certificate.issued", obj=certificate, detail={"claim": claim.pk, "number": certificate.number})
     return certificate
 
 

@@ -178,17 +178,25 @@ def shared_for_visitors(name: str) -> Callable:
     return decorator
 
 
+def _fragment(key: str, build: Callable[[], object]):
+    """A shared piece: from the pages cache, or built once and stored there for everyone."""
+    value = _fetch(key)
+    if value is None:
+        value = build()
+        _store(key, value)
+    return value
+
+
 def article_html(activity) -> str:
     """The article with its charts, then its references, as HTML: rendered once per content version, for all."""
-    key = _key("article", activity.pk)
-    html = _fetch(key)
-    if html is None:
+
+    def build() -> str:
         loaded = activity_with_everything_shown(activity.pk)
-        html = str(render_article(loaded.body, loaded.charts.all())) + render_to_string(
+        return str(render_article(loaded.body, loaded.charts.all())) + render_to_string(
             "activities/includes/references.html", {"references": loaded.references.all()}
         )
-        _store(key, html)
-    return mark_safe(html)  # noqa: S308 (sanitised Markdown, our own SVG, an escaped template)
+
+    return mark_safe(_fragment(_key("article", activity.pk), build))  # noqa: S308 (sanitised Markdown, our SVG)
 
 
 def front_matter(activity) -> dict[str, str]:
@@ -197,14 +205,14 @@ def front_matter(activity) -> dict[str, str]:
     The parts that depend on the learner or on the tests (how to earn credit, the
     Start button) stay in the page's own template.
     """
-    key = _key("front-matter", activity.pk)
-    parts = _fetch(key)
-    if parts is None:
+
+    def build() -> dict[str, str]:
         loaded = activity_with_everything_shown(activity.pk)
         context = {"activity": loaded, "designation_statement": designation_statement(loaded)}
-        parts = {
+        return {
             name: render_to_string(f"activities/includes/front_matter_{name}.html", context)
             for name in ("about", "notes")
         }
-        _store(key, parts)
+
+    parts = _fragment(_key("front-matter", activity.pk), build)
     return {name: mark_safe(html) for name, html in parts.items()}  # noqa: S308 (escaped templates)
