@@ -11,26 +11,27 @@ SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo "sudo ")
 # A half-made venv must not look finished to the next `make`.
 .DELETE_ON_ERROR:
 
-# The task worker (db_worker) sends queued email; it stops with the server.
+# The task worker (task_worker: the database queue here) sends queued email; it stops with the server.
 run: install system-check
 	@export DEBUG=$${DEBUG:-true} PORT=$(PORT); set -e; \
 	$(BIN)/python manage.py migrate --noinput; \
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0; \
 	$(BIN)/python manage.py load_demo; \
-	$(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+	$(BIN)/python manage.py task_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	echo "Serving on http://127.0.0.1:$(PORT)/ with the email worker beside it (Ctrl+C stops both)"; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # The production stack on this machine: gunicorn and the task worker, configured only by the
 # environment (and a .env file when there is one), exactly as in production (.env.example).
-# WEB_WORKERS (default 3) and BIND (default 127.0.0.1:8000) choose the server's shape.
+# WEB_WORKERS (default 3) and BIND (default 127.0.0.1:8000) choose the server's shape; the
+# task worker takes its tasks from Redis when TASK_QUEUE_URL is set, else from the database.
 serve: install system-check
 	@set -a; if [ -f .env ]; then . ./.env; fi; set +a; set -e; \
 	$(BIN)/python manage.py check --deploy; \
 	$(BIN)/python manage.py migrate --noinput; \
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0; \
-	$(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+	$(BIN)/python manage.py task_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	$(BIN)/gunicorn cme.wsgi:application --workers $${WEB_WORKERS:-3} --bind $${BIND:-127.0.0.1:8000} \
 		--access-logfile -

@@ -15,7 +15,7 @@ def _empty_cache():
     # Rate-limit counters and cached pages live in the cache; no test may inherit another's.
     from django.core.cache import caches
 
-    from journey.page_cache import forget_local_pages
+    from activities.page_cache import forget_local_pages
 
     for each in (cache, caches["pages"]):
         each.clear()

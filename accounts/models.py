@@ -128,6 +128,10 @@ class User(AbstractUser):
         help_text="For a US license, the state (for example NY or New York).",
     )
     license_number = models.CharField("license number", max_length=40, blank=True, validators=[validate_identifier])
+    # Moved, in the same transaction, by every service that changes what this learner's own
+    # pages show (enrolment, attempts, evaluation, claim, revocation…); their cached copies
+    # are keyed by it, so a write makes the next page fresh. See activities.page_cache.
+    pages_version = models.PositiveBigIntegerField(default=0, db_default=0, editable=False)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -166,6 +170,18 @@ class User(AbstractUser):
                 name="accounts_user_other_degree_named",
             ),
         ]
+
+    def save(self, *args, **kwargs):
+        # pages_version moves only by UPDATE … + 1 (accounts.services.learner_pages_changed). A
+        # whole-row save (the admin, allauth) must not write back the number it loaded, undoing a
+        # move made meanwhile and bringing an outdated cached page back.
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "pages_version"
+            ]
+        super().save(*args, **kwargs)
 
     def __str__(self) -> str:
         return self.email

@@ -1,5 +1,8 @@
+from collections.abc import Iterable
+
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.db.models import F
 
 from accounts.models import User
 from audit.services import record
@@ -31,6 +34,19 @@ def profile_update(*, user: User, data: dict) -> User:
     user.full_clean(exclude=["password"])
     user.save(update_fields=PROFILE_FIELDS)
     return user
+
+
+def learner_pages_changed(*, user_ids: Iterable[int]) -> None:
+    """Move these learners' pages version: what their own pages show has changed.
+
+    Called inside the writing service's transaction, so the new version and the
+    write commit together: a page rendered before the commit is stored under the
+    old version and never served again.
+    """
+    ids = sorted(set(user_ids))
+    # In id order, so two writers lock rows in the same order; in slices within SQLite's parameter limit.
+    for start in range(0, len(ids), 1000):
+        User.objects.filter(pk__in=ids[start : start + 1000]).update(pages_version=F("pages_version") + 1)
 
 
 # ---------------------------------------------------------------- privileges

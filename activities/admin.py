@@ -26,7 +26,7 @@ class ShownContentAdmin(LoggedDeletionsMixin, admin.ModelAdmin):
     (and each delete is logged).
 
     Activity and catalog pages are cached for everyone under that version
-    (journey.page_cache), so the edit shows on the next request. The admin saves
+    (activities.page_cache), so the edit shows on the next request. The admin saves
     inside a transaction, and content_changed joins it.
     """
 

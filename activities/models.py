@@ -360,7 +360,7 @@ def new_content_epoch() -> str:
 class ContentVersion(models.Model):
     """One row: a number that grows with every edit to what activity and catalog pages show.
 
-    Pages and fragments cached for everyone are keyed by it (journey.page_cache),
+    Pages and fragments cached for everyone are keyed by it (activities.page_cache),
     so an edit is seen on the next request. activities.services.content_changed
     bumps it in the edit's own transaction; every admin page that edits shown
     content calls it.

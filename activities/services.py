@@ -3,8 +3,14 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
+from accounts.services import learner_pages_changed
 from activities.models import Activity, ContentVersion, Enrollment
-from activities.selectors import CONTENT_VERSION_KEY, CONTENT_VERSION_SECONDS, stored_content_version
+from activities.selectors import (
+    CONTENT_VERSION_KEY,
+    CONTENT_VERSION_SECONDS,
+    forget_local_content_version,
+    stored_content_version,
+)
 from audit.services import record
 
 
@@ -17,7 +23,9 @@ def activity_start(*, user, activity: Activity) -> Enrollment:
         # A double click sends two requests; the unique constraint lets exactly
         # one insert win and the other reads the winner's row.
         with transaction.atomic():
-            enrollment, _ = Enrollment.objects.get_or_create(user=user, activity=activity)
+            enrollment, created = Enrollment.objects.get_or_create(user=user, activity=activity)
+            if created:
+                learner_pages_changed(user_ids=[user.pk])
     except IntegrityError:
         enrollment = Enrollment.objects.get(user=user, activity=activity)
     return enrollment
@@ -51,6 +59,10 @@ def content_changed() -> None:
     # database (the old number until this commits). Once committed, whatever the database
     # holds then is stored: two edits committing close together both store the newest.
     cache.delete(CONTENT_VERSION_KEY)
-    transaction.on_commit(
-        lambda: cache.set(CONTENT_VERSION_KEY, stored_content_version(), CONTENT_VERSION_SECONDS), robust=True
-    )
+    forget_local_content_version()
+    transaction.on_commit(_publish_content_version, robust=True)
+
+
+def _publish_content_version() -> None:
+    forget_local_content_version()
+    cache.set(CONTENT_VERSION_KEY, stored_content_version(), CONTENT_VERSION_SECONDS)

@@ -119,17 +119,22 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # allauth's rate limits count attempts in the cache, so every worker process
 # must see the same cache: Redis when REDIS_URL is set, the database otherwise.
-# Cached pages (journey.page_cache) live in their own cache, "pages", so a flood
+# Cached pages (activities.page_cache) live in their own cache, "pages", so a flood
 # of them can never push out a rate-limit counter or a session: PAGE_CACHE_URL
 # names a Redis for them (best run with allkeys-lru), else REDIS_URL's with its
 # own key prefix, else a database table of its own.
 REDIS_URL = env_str("REDIS_URL")
 PAGE_CACHE_URL = env_str("PAGE_CACHE_URL", REDIS_URL)
-for _name, _url in (("REDIS_URL", REDIS_URL), ("PAGE_CACHE_URL", PAGE_CACHE_URL)):
+# Each signed-in learner's own pages are cached too, but only in a Redis kept for pages
+# (PAGE_CACHE_URL, allkeys-lru): thousands of learners' pages would crowd the shared pages
+# out of the database cache, or fill the Redis that holds sessions and the task queue.
+CACHE_LEARNER_PAGES = bool(env_str("PAGE_CACHE_URL"))
+TASK_QUEUE_URL = env_str("TASK_QUEUE_URL")  # see TASKS below
+for _name, _url in (("REDIS_URL", REDIS_URL), ("PAGE_CACHE_URL", PAGE_CACHE_URL), ("TASK_QUEUE_URL", TASK_QUEUE_URL)):
     if _url and urlsplit(_url).scheme not in {"redis", "rediss", "unix"}:
         raise ImproperlyConfigured(f"{_name} must start with redis://, rediss:// or unix:// (got {_url!r}).")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "cme.cache.RedisCache", "LOCATION": REDIS_URL}}
     # Sessions live beside the cache: every app server sees them, and a page view
     # costs no database write. Run this Redis with a noeviction or volatile-* policy
     # so a full memory refuses new keys rather than signing learners out.
@@ -138,7 +143,7 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "django_cache"}}
 if PAGE_CACHE_URL:
     CACHES["pages"] = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "cme.cache.RedisCache",
         "LOCATION": PAGE_CACHE_URL,
         "KEY_PREFIX": "pages",
     }
@@ -224,14 +229,25 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 if EMAIL_USE_TLS and EMAIL_USE_SSL:
     raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be true.")
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
+# Where django.core.mail.backends.filebased.EmailBackend writes (bench/load.py reads it).
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH")
 # Mail is queued (notifications.services.email_queue) and sent by a background
 # worker: a failed attempt is retried after EMAIL_RETRY_DELAY seconds, doubling
 # each time, until EMAIL_MAX_ATTEMPTS (by default about two hours in all).
 EMAIL_MAX_ATTEMPTS = env_int("EMAIL_MAX_ATTEMPTS", 8, minimum=1)
 EMAIL_RETRY_DELAY = env_int("EMAIL_RETRY_DELAY", 60, minimum=1)
-# Background tasks live in the database, so nothing more is needed to run them:
-# `python manage.py db_worker` (started by `make run`) executes them.
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Background tasks live in the database, so nothing more is needed to run them. At
+# scale, TASK_QUEUE_URL names a Redis and RQ carries them (django-tasks-rq), with no
+# polling of the database. Either way `python manage.py task_worker` (started by
+# `make run` and `make serve`) runs the worker the setting chooses.
+if TASK_QUEUE_URL:
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {"default": {"URL": TASK_QUEUE_URL}}
+    # django-rq's queue page lets in any staff member, whatever their permissions: not registered.
+    RQ_SHOW_ADMIN_LINK = False
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"{SITE_NAME} <no-reply@localhost>")
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 ADMINS = [("Administrators", address) for address in env_list("ADMIN_EMAILS", [])]

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from accounts.selectors import profile_missing_for_certificate
+from accounts.services import learner_pages_changed
 from activities.models import Activity
 from audit.services import record
 from credits import pdf, wording
@@ -94,6 +95,7 @@ def evaluation_submit(
     if commitments:
         commitments_record(evaluation=evaluation, commitments=commitments)
         followup_schedule(evaluation=evaluation, consent=follow_up)
+    learner_pages_changed(user_ids=[user.pk])
     return evaluation
 
 
@@ -213,6 +215,7 @@ def _followup_send(*, pk: int, now: datetime, reminder: bool) -> bool:
     )
     if not reminder:
         _enqueue_followup_sweep(at=now + FOLLOWUP_REMINDER_AFTER)
+    learner_pages_changed(user_ids=[evaluation.user_id])
     return True
 
 
@@ -257,6 +260,7 @@ def followup_respond(*, followup: FollowUp, answers: dict[int, dict]) -> FollowU
         for barrier in chosen
     )
     followup.responded_at = now
+    learner_pages_changed(user_ids=[followup.evaluation.user_id])
     return followup
 
 
@@ -275,6 +279,7 @@ def followup_decline(*, followup: FollowUp) -> int:
         evaluation__user_id=followup.evaluation.user_id, responded_at__isnull=True, declined_at__isnull=True
     ).update(declined_at=now, declined_from=FollowUpDeclined.FROM_FOLLOW_UP)
     followup.refresh_from_db(fields=["declined_at", "declined_from"])
+    learner_pages_changed(user_ids=[followup.evaluation.user_id])
     return closed
 
 
@@ -363,6 +368,7 @@ def credit_claim(*, user, activity: Activity, amount: Decimal, attested: bool, p
         detail={"activity": activity.slug, "credit_type": credit_type, "amount": amount, "pars_consent": pars_consent},
     )
     certificate = _issue_certificate(claim)
+    learner_pages_changed(user_ids=[user.pk])
     # The PDF is rendered, stored and emailed once the claim has committed: the
     # year's number row stays locked only for these few inserts, not for a render
     # and an upload, so simultaneous claims do not queue behind each other. If this
@@ -434,6 +440,7 @@ def claims_record_past(*, claims: Sequence[CreditClaim], batch_size: int = 2000)
             for offset, claim in enumerate(year_claims)
         ]
     issued = Certificate.objects.bulk_create(certificates, batch_size=batch_size)
+    learner_pages_changed(user_ids=[claim.user_id for claim in created])
     # One entry for the batch, not one per claim: a migration or a simulated cohort can be tens of thousands.
     record(
         action="claims.recorded_past",
@@ -548,6 +555,7 @@ def certificate_revoke(*, certificate: Certificate, reason: str, by) -> Certific
         earned_on=award.earned_on,
         reason=f"Certificate {locked.number} revoked: {reason}",
     )
+    learner_pages_changed(user_ids=[award.user_id])
     # The learner hears it from us, with the reason, not first from someone who checked the link.
     email_queue(
         kind="certificate_revoked",
@@ -582,9 +590,11 @@ def external_credit_add(
             "before adding more."
         )
     credit.save()
+    learner_pages_changed(user_ids=[user.pk])
     return credit
 
 
 @transaction.atomic
 def external_credit_delete(*, credit: ExternalCredit) -> None:
     credit.delete()
+    learner_pages_changed(user_ids=[credit.user_id])

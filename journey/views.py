@@ -9,11 +9,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from accounts.selectors import profile_missing_for_certificate
+from activities.page_cache import own_to_learner, shared_for_visitors
 from credits import wording
 from credits.forms import ClaimForm, EvaluationForm
 from credits.selectors import amount_choices, credit_type_for, pars_reporting_possible
 from journey import services
-from journey.page_cache import article_html, front_matter, shared_for_visitors
+from journey.page_cache import article_html, front_matter
 from journey.selectors import (
     activity_for_learner,
     activity_for_page,
@@ -38,6 +39,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @shared_for_visitors("catalog")
+@own_to_learner("catalog")
 def catalog(request: HttpRequest) -> HttpResponse:
     activities = list(catalog_activities(user=request.user))
     by_activity = journeys(user=request.user, activities=activities)
@@ -45,6 +47,7 @@ def catalog(request: HttpRequest) -> HttpResponse:
 
 
 @shared_for_visitors("activity")
+@own_to_learner("activity")
 def activity(request: HttpRequest, slug: str) -> HttpResponse:
     activity = activity_for_page(user=request.user, slug=slug)
     journey = journey_for(user=request.user, activity=activity)
@@ -115,6 +118,7 @@ def _start_quiz(request: HttpRequest, activity, kind: str) -> HttpResponse:
 
 
 @login_required
+@own_to_learner("result")
 def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
     attempt = attempt_for_user(user=request.user, attempt_id=attempt_id)
     if attempt.is_in_progress:

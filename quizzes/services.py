@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from accounts.services import learner_pages_changed
 from activities.services import content_changed
 from audit.services import diff, record
 from quizzes.models import (
@@ -226,6 +227,7 @@ def attempt_start(*, user, quiz: Quiz) -> Attempt:
         # one insert win and the other resumes the winner's attempt.
         with transaction.atomic():
             attempt = Attempt.objects.create(user=user, quiz=quiz, number=number)
+            learner_pages_changed(user_ids=[user.pk])
     except IntegrityError:
         winner = Attempt.objects.filter(user=user, quiz=quiz, state=AttemptState.IN_PROGRESS).first()
         if winner is None:
@@ -294,6 +296,7 @@ def attempt_answers(*, attempt: Attempt, answers: dict[int, int]) -> list[Attemp
         items[position].selected_choice_id = choice_id
         items[position].answered_at = now
     AttemptItem.objects.bulk_update(items.values(), ["selected_choice", "answered_at"])
+    learner_pages_changed(user_ids=[attempt.user_id])
     return [items[position] for position in sorted(items)]
 
 
@@ -326,4 +329,5 @@ def attempt_submit(*, attempt: Attempt) -> Attempt:
     locked.save(
         update_fields=["score", "max_score", "pass_mark_percent", "passed", "state", "submitted_at", "graded_at"]
     )
+    learner_pages_changed(user_ids=[locked.user_id])
     return locked

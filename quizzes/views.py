@@ -5,6 +5,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
+from activities.page_cache import own_to_learner
 from cme.staff import staff_permission_required
 from quizzes.forms import AttemptPageForm
 from quizzes.models import Question
@@ -24,6 +25,7 @@ class PageAction:
 
 
 @login_required
+@own_to_learner("attempt-page")
 def attempt_page(request: HttpRequest, attempt_id: int, page: int) -> HttpResponse:
     attempt = attempt_for_user(user=request.user, attempt_id=attempt_id)
     if not attempt.is_in_progress:

@@ -37,3 +37,4 @@ MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="cme-test-media-"))
 # enqueues on commit, so a test that reads mail.outbox wraps the request in
 # django_capture_on_commit_callbacks(execute=True). Retries (run_after) wait for the test.
 TASKS = {"default": {"BACKEND": "tests.tasks.ImmediateBackend"}}
+CACHE_LEARNER_PAGES = True  # the suite checks what a learner's cached page shows

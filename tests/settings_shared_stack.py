@@ -7,16 +7,20 @@ tests.settings keeps a per-process cache so tests cannot see each other's counte
 import os
 from pathlib import Path
 
+from cme import settings as production_settings
 from tests.settings import *  # noqa: F403
 
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]},
+    "default": {"BACKEND": "cme.cache.RedisCache", "LOCATION": os.environ["REDIS_URL"]},
     "pages": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "cme.cache.RedisCache",
         "LOCATION": os.environ["REDIS_URL"],
         "KEY_PREFIX": "pages",
     },
 }
 SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+# The tasks go where the production settings send them: through Redis when the test gives
+# TASK_QUEUE_URL, for the task worker it starts beside the servers.
+TASKS = production_settings.TASKS
 # Both servers write certificates to the one folder the test gives them, as they would to S3.
 MEDIA_ROOT = Path(os.environ["MEDIA_ROOT"])

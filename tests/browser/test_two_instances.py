@@ -31,6 +31,7 @@ from playwright.sync_api import expect
 
 from conftest import SEED_SLUG
 from credits.models import Certificate
+from notifications.models import EmailStatus, OutboundEmail
 from tests.browser.conftest import sign_in
 from tests.browser.test_pre_and_post_test import answer_every_question
 
@@ -75,9 +76,16 @@ def two_servers(transactional_db, tmp_path):
         "CSRF_COOKIE_SECURE": "false",
         "DATABASE_URL": f"postgres://{database['USER']}@127.0.0.1:{database['PORT'] or 5432}/{database['NAME']}",
         "REDIS_URL": f"redis://127.0.0.1:6379/{REDIS_DB}",
+        "TASK_QUEUE_URL": f"redis://127.0.0.1:6379/{REDIS_DB}",  # the task queue in Redis, as at scale
         "MEDIA_ROOT": str(tmp_path / "shared-media"),  # one storage for both, as S3 would be
     }
     servers, urls, logs = [], [], []
+    worker_log = (tmp_path / "task-worker.log").open("w")
+    logs.append(worker_log)
+    servers.append(subprocess.Popen(
+        [sys.executable, "manage.py", "task_worker"], cwd=settings.BASE_DIR, env=env, stdout=worker_log,
+        stderr=subprocess.STDOUT,
+    ))  # fmt: skip
     for name in ("a", "b"):
         port = free_port()
         log = (tmp_path / f"server-{name}.log").open("w")
@@ -250,6 +258,15 @@ def test_a_learner_alternating_between_two_servers_finishes_the_journey(browser,
         page.get_by_role("link", name="Download the certificate (PDF)").click()
     assert Path(download.value.path()).read_bytes() == (media_root / certificate.pdf.name).read_bytes()
     context.close()
+
+    # The certificate email went through the Redis queue to the task worker, which sent it.
+    for _ in range(100):
+        email = OutboundEmail.objects.filter(kind="certificate").first()
+        if email and email.status == EmailStatus.SENT:
+            break
+        time.sleep(0.2)
+    else:
+        pytest.fail(f"the task worker did not send the certificate email: {(tmp_path / 'task-worker.log').read_text()}")
 
     # Each form was drawn by one server and posted to the other: the journey crossed at every step.
     served = balancer.served

@@ -121,7 +121,7 @@ def test_a_query_string_is_never_cached_but_a_campaigns_tracking_parameters_are_
 def test_a_process_keeps_its_copy_for_seconds_only(page, monkeypatch):
     from django.core.cache import caches
 
-    from journey import page_cache
+    from activities import page_cache
 
     first = visitor_sees(page)
     Activity.objects.update(title="Changed outside the admin")
@@ -140,7 +140,7 @@ def test_a_shared_page_varies_on_cookies_and_head_is_served_too(page):
 
 
 def test_a_broken_page_cache_costs_speed_not_the_page(page, monkeypatch):
-    from journey import page_cache
+    from activities import page_cache
 
     class Broken:
         def get(self, *args, **kwargs):
@@ -151,3 +151,22 @@ def test_a_broken_page_cache_costs_speed_not_the_page(page, monkeypatch):
     monkeypatch.setattr(page_cache, "pages", lambda: Broken())
     response = Client().get(page)
     assert response.status_code == 200 and b"Dana R. Whitfield" in response.content
+
+
+def test_another_processs_edit_shows_within_a_second(seed_activity):
+    """Each process keeps the content version it read for a second; an edit elsewhere shows after that."""
+    from activities import selectors
+    from activities.services import content_changed
+
+    page = seed_activity.get_absolute_url()
+    before = visitor_sees(page)
+    kept = selectors.content_version()
+    read_at = selectors._local_version  # (until when this process keeps it, the version)
+    Activity.objects.filter(pk=seed_activity.pk).update(title="Edited in another process")
+    content_changed()  # that process's edit: the shared version moved (and its own copy forgotten)
+    selectors._local_version = read_at  # this process read the version a moment ago, and keeps it
+    assert selectors.content_version() == kept
+    assert visitor_sees(page) == before
+    selectors._local_version = (read_at[0] - selectors.CONTENT_VERSION_LOCAL_SECONDS - 0.01, kept)  # a second on
+    assert selectors.content_version() != kept
+    assert "Edited in another process" in visitor_sees(page)
