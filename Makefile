@@ -7,7 +7,7 @@ PORT ?= 8000
 INSTALLED := $(VENV)/.installed
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo "sudo ")
 
-.PHONY: run serve test lint format install system-check browser-check migrate clean
+.PHONY: run serve test lint format install system-check browser-check node-check migrate clean
 # A half-made venv must not look finished to the next `make`.
 .DELETE_ON_ERROR:
 
@@ -36,7 +36,7 @@ serve: install system-check
 	$(BIN)/gunicorn cme.wsgi:application --workers $${WEB_WORKERS:-3} --bind $${BIND:-127.0.0.1:8000} \
 		--access-logfile -
 
-test: install system-check browser-check
+test: install system-check browser-check node-check
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install
@@ -85,5 +85,21 @@ browser-check:
 		echo ""; \
 	fi
 
+# The independent credential verifier (tests/node: Digital Bazaar's vc under Node) is installed
+# from its lock file; without Node its tests are skipped, except in CI.
+node-check:
+	@if command -v npm >/dev/null; then \
+		if [ ! tests/node/node_modules/.package-lock.json -nt tests/node/package-lock.json ]; then \
+			npm ci --prefix tests/node --no-audit --no-fund --loglevel=error; \
+		fi; \
+	else \
+		echo ""; \
+		echo "Node is not installed, so the independent credential verifier's tests will be skipped."; \
+		echo "Install it with:"; \
+		echo "    $(SUDO)apt-get install -y nodejs npm"; \
+		if [ "$$CI" = "true" ]; then echo "CI=true: a missing Node is a failure."; exit 1; fi; \
+		echo ""; \
+	fi
+
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache tests/node/node_modules

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "pars",  # ACCME reporting: learner completions and activity data for PARS, beside outcomes
     "notifications",
     "audit",  # the action log: below every app, which all record into it
+    "credentials",  # verifiable credentials: Data Integrity proofs (eddsa-rdfc-2022)
 ]
 
 MIDDLEWARE = [

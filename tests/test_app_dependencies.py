@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # wiring (urls, the demo loader) may import the apps.
 ALLOWED = {
     "audit": {"cme"},  # the action log, at the bottom: every app records into it
+    "credentials": {"cme", "audit"},  # signing and verifying credentials; knows nothing of CME yet
     "notifications": {"cme", "audit"},
     "accounts": {"cme", "notifications", "audit"},
     "activities": {"cme", "accounts", "audit"},
