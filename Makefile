@@ -17,6 +17,7 @@ run: install system-check
 	$(BIN)/python manage.py migrate --noinput; \
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0; \
 	$(BIN)/python manage.py load_demo; \
+	$(BIN)/python manage.py credential_key --development; \
 	$(BIN)/python manage.py task_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	echo "Serving on http://127.0.0.1:$(PORT)/ with the email worker beside it (Ctrl+C stops both)"; \

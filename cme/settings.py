@@ -230,6 +230,12 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 if EMAIL_USE_TLS and EMAIL_USE_SSL:
     raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be true.")
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
+# Verifiable credentials (credentials.keys): the issuer's Ed25519 signing key as a private
+# Multikey (`manage.py credential_key` makes one); retired keys' public Multikeys stay in the
+# site's DID document so what they signed still verifies. In development a key is made once
+# and kept in .credential-signing-key; `check --deploy` requires one in production.
+CREDENTIAL_SIGNING_KEY = env_str("CREDENTIAL_SIGNING_KEY")
+CREDENTIAL_RETIRED_KEYS = env_list("CREDENTIAL_RETIRED_KEYS", [])
 # Where django.core.mail.backends.filebased.EmailBackend writes (bench/load.py reads it).
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH")
 # Mail is queued (notifications.services.email_queue) and sent by a background

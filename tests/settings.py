@@ -38,3 +38,5 @@ MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="cme-test-media-"))
 # django_capture_on_commit_callbacks(execute=True). Retries (run_after) wait for the test.
 TASKS = {"default": {"BACKEND": "tests.tasks.ImmediateBackend"}}
 CACHE_LEARNER_PAGES = True  # the suite checks what a learner's cached page shows
+# A fixed key for the suite, so no test makes a development key file.
+CREDENTIAL_SIGNING_KEY = "z3u2TxKHpigSrbszSutXMZsY9DX7Nvb8nvwNzhjoiWGe5JGR"

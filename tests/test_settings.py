@@ -19,6 +19,7 @@ PRODUCTION_ENV = {
     "SITE_URL": "https://cme.example.org",
     "DATABASE_URL": "postgres://cme@db.internal:5432/cme",
     "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+    "CREDENTIAL_SIGNING_KEY": "z3u2TxKHpigSrbszSutXMZsY9DX7Nvb8nvwNzhjoiWGe5JGR",
 }
 
 

@@ -8,50 +8,16 @@ fetches nothing.
 
 import copy
 import json
-import os
-import shutil
-import subprocess
 from pathlib import Path
 
-import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from credentials.dataintegrity import sign
-from credentials.jsonld import CREDENTIALS_V2, OPEN_BADGES_V3, pinned_contexts
+from credentials.jsonld import CREDENTIALS_V2, OPEN_BADGES_V3
 from credentials.multibase import multikey_encode
+from tests.credentials.conftest import controller_for
 
-NODE_DIR = Path(__file__).resolve().parent.parent / "node"
 OB3 = Path(__file__).resolve().parent.parent / "data" / "vc" / "1edtech-ob3-vector"
-
-
-@pytest.fixture(scope="module")
-def node_verify():
-    node = shutil.which("node")
-    if not node or not (NODE_DIR / "node_modules").is_dir():
-        message = "Node or tests/node/node_modules is missing (apt-get install -y nodejs npm; make test runs npm ci)"
-        pytest.fail(message) if os.environ.get("CI") == "true" else pytest.skip(message)
-
-    def verify(credential: dict, controller: dict) -> dict:
-        given = {"credential": credential, "controller": controller, "contexts": pinned_contexts()}
-        done = subprocess.run(
-            [node, "verify.mjs"], input=json.dumps(given), cwd=NODE_DIR, capture_output=True, text=True, timeout=60,
-            check=True,
-        )  # fmt: skip
-        return json.loads(done.stdout)
-
-    return verify
-
-
-def controller_for(did: str, public_multikey: str) -> dict:
-    method = f"{did}#{public_multikey}"
-    return {
-        "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"],
-        "id": did,
-        "verificationMethod": [
-            {"id": method, "type": "Multikey", "controller": did, "publicKeyMultibase": public_multikey}
-        ],
-        "assertionMethod": [method],
-    }
 
 
 def test_the_open_badges_vector_verifies_there_and_a_changed_copy_does_not(node_verify):

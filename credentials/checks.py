@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.core.checks import Error, Tags, register
+from django.core.exceptions import ImproperlyConfigured
+
+from credentials.keys import retired_public_keys, signing_key
+
+
+@register(Tags.security, deploy=True)
+def signing_key_configured(app_configs, **kwargs):
+    """A production site signs credentials with a key from its environment, never a development file."""
+    errors = []
+    if not settings.DEBUG and not settings.CREDENTIAL_SIGNING_KEY:
+        errors.append(Error(
+            "CREDENTIAL_SIGNING_KEY is not set: credentials cannot be signed.",
+            hint="Run `python manage.py credential_key` and put the key in the environment.", id="credentials.E001",
+        ))  # fmt: skip
+    checks = [retired_public_keys] + ([signing_key] if settings.CREDENTIAL_SIGNING_KEY else [])
+    for check in checks:
+        try:
+            check()
+        except ImproperlyConfigured as error:
+            errors.append(Error(str(error), id="credentials.E002"))
+    return errors

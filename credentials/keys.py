@@ -1,0 +1,75 @@
+"""The issuer's Ed25519 keys: the one that signs now, and retired ones whose credentials must still verify.
+
+Production takes the signing key from the environment (CREDENTIAL_SIGNING_KEY, a
+private Multikey "z3u2…"; `manage.py credential_key` makes one). In development
+(DEBUG) without it, a key is made once and kept in .credential-signing-key at the
+project root, so credentials issued on this machine keep verifying across
+restarts. Rotating: put the old key's public Multikey (z6Mk…) in
+CREDENTIAL_RETIRED_KEYS and a new signing key in CREDENTIAL_SIGNING_KEY; the DID
+document lists both, so nothing signed before stops verifying. A compromised key
+is removed from both instead: what it signed then no longer verifies.
+"""
+
+import os
+from functools import cache
+from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+from credentials.multibase import multikey_decode, multikey_encode
+
+DEVELOPMENT_KEY_FILE = ".credential-signing-key"
+
+
+def new_private_multikey() -> str:
+    return multikey_encode(Ed25519PrivateKey.generate().private_bytes_raw(), private=True)
+
+
+def public_multikey(key: Ed25519PrivateKey | Ed25519PublicKey) -> str:
+    public = key.public_key() if isinstance(key, Ed25519PrivateKey) else key
+    return multikey_encode(public.public_bytes_raw())
+
+
+def _development_key() -> str:
+    path = Path(settings.BASE_DIR) / DEVELOPMENT_KEY_FILE
+    if not path.exists():
+        # O_EXCL: two processes starting together (server and worker) keep the first one's key.
+        try:
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(descriptor, "w") as file:
+                file.write(new_private_multikey() + "\n")
+    return path.read_text().strip()
+
+
+@cache
+def _signing_key(configured: str, debug: bool) -> Ed25519PrivateKey:
+    text = configured or (_development_key() if debug else "")
+    if not text:
+        raise ImproperlyConfigured(
+            "CREDENTIAL_SIGNING_KEY is required when DEBUG is off: `python manage.py credential_key` makes one."
+        )
+    try:
+        return Ed25519PrivateKey.from_private_bytes(multikey_decode(text, private=True))
+    except ValueError as error:
+        source = "CREDENTIAL_SIGNING_KEY" if configured else DEVELOPMENT_KEY_FILE
+        raise ImproperlyConfigured(f"{source} is not an Ed25519 private Multikey (z3u2…): {error}") from None
+
+
+def signing_key() -> Ed25519PrivateKey:
+    return _signing_key(settings.CREDENTIAL_SIGNING_KEY, settings.DEBUG)
+
+
+def retired_public_keys() -> list[str]:
+    """The retired keys' public Multikeys, checked, in the order configured."""
+    for text in settings.CREDENTIAL_RETIRED_KEYS:
+        try:
+            multikey_decode(text)
+        except ValueError as error:
+            message = f"CREDENTIAL_RETIRED_KEYS: {text!r} is not an Ed25519 public Multikey (z6Mk…): {error}"
+            raise ImproperlyConfigured(message) from None
+    return list(settings.CREDENTIAL_RETIRED_KEYS)
