@@ -28,6 +28,7 @@ PAGES = [
     "/accounts/login/",
     "/accounts/signup/",
     "/accounts/password/reset/",
+    "/.well-known/did.json",  # the issuer's DID document, from the key in the environment
 ]
 
 
@@ -40,7 +41,8 @@ def main() -> None:
         if response.status_code != 200:
             failures.append(f"{path}: HTTP {response.status_code}")
             continue
-        assets.update(re.findall(r'(?:href|src)="(/static/[^"]+)"', response.content.decode()))
+        if response["Content-Type"].startswith("text/html"):
+            assets.update(re.findall(r'(?:href|src)="(/static/[^"]+)"', response.content.decode()))
     for asset in sorted(assets):
         response = client.get(asset, secure=True)
         hashed = re.search(r"\.[0-9a-f]{12}\.", asset)

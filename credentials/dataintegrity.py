@@ -13,17 +13,24 @@ resolves this site's own did:web); verify() takes the public key.
 import copy
 import hashlib
 import re
+from datetime import UTC, datetime
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from credentials.jsonld import canonize
+from credentials.jsonld import CanonicalizationError, canonize
 from credentials.multibase import multibase_decode, multibase_encode
 
 PROOF_TYPE = "DataIntegrityProof"
 CRYPTOSUITE = "eddsa-rdfc-2022"
 # xsd:dateTimeStamp as the spec's `created` takes it: a time zone is required.
-_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
+_DATETIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})")
+# A base58btc Ed25519 signature is 86–88 characters; anything much longer is refused before decoding.
+_PROOF_VALUE_LIMIT = 100
+
+
+def _is_datetime(value) -> bool:
+    return isinstance(value, str) and _DATETIME.fullmatch(value) is not None
 
 
 class ProofError(ValueError):
@@ -52,7 +59,7 @@ def sign(
     """The document with a DataIntegrityProof added; the document given is not changed."""
     if "proof" in document:
         raise ProofError("The document already carries a proof.")
-    if not _DATETIME.match(created):
+    if not _is_datetime(created):
         raise ProofError(f"created must be an XML date-time with a time zone (got {created!r}).")
     options = {
         "type": PROOF_TYPE,
@@ -67,35 +74,63 @@ def sign(
     return secured
 
 
-def verify(document: dict, *, public_key: Ed25519PublicKey, extra_contexts: dict | None = None) -> bool:
-    """Whether the document's proof is an intact eddsa-rdfc-2022 signature by this key.
+def _as_list(value) -> list:
+    return value if isinstance(value, list) else [value]
 
-    A proof of another type or suite, or malformed, raises ProofError; a signature
-    that does not match (the document or the proof changed) returns False.
+
+def verify(
+    document: dict,
+    *,
+    public_key: Ed25519PublicKey,
+    proof_purpose: str = "assertionMethod",
+    extra_contexts: dict | None = None,
+    now: datetime | None = None,
+) -> bool:
+    """Whether the document's proof is an intact eddsa-rdfc-2022 signature by this key, for this purpose.
+
+    Follows vc-di-eddsa's "Verify Proof" (3.3.2). A proof that is not one this
+    suite verifies, or malformed, or a document that cannot be canonicalised,
+    raises ProofError; a proof for another purpose, past its expires, with a
+    @context that is not the document's own first entries, or whose signature does
+    not match (the document or the proof changed) returns False.
     """
     proof = document.get("proof")
     if not isinstance(proof, dict):
         raise ProofError("The document carries no single proof.")
     if proof.get("type") != PROOF_TYPE or proof.get("cryptosuite") != CRYPTOSUITE:
         raise ProofError(f"Not a {PROOF_TYPE} with cryptosuite {CRYPTOSUITE}.")
-    if not _DATETIME.match(str(proof.get("created", ""))):
-        raise ProofError("The proof's created is not an XML date-time with a time zone.")
-    if "@context" in proof:
-        # The proof may name contexts only as the document's own first entries, in order.
-        contexts = proof["@context"] if isinstance(proof["@context"], list) else [proof["@context"]]
-        document_contexts = document.get("@context", [])
-        document_contexts = document_contexts if isinstance(document_contexts, list) else [document_contexts]
-        if document_contexts[: len(contexts)] != contexts:
-            raise ProofError("The proof's @context does not match the document's.")
+    for name in ("created", "expires"):  # both optional; when present, date-times with a time zone
+        if name in proof and not _is_datetime(proof[name]):
+            raise ProofError(f"The proof's {name} is not an XML date-time with a time zone.")
+    proof_value = proof.get("proofValue")
+    if not isinstance(proof_value, str) or len(proof_value) > _PROOF_VALUE_LIMIT:
+        raise ProofError("The proofValue is missing or too long for an Ed25519 signature.")
     try:
-        signature = multibase_decode(str(proof.get("proofValue", "")))
+        signature = multibase_decode(proof_value)
     except ValueError as error:
         raise ProofError(f"The proofValue is not base58btc multibase: {error}") from None
     if len(signature) != 64:
         raise ProofError("An Ed25519 signature is 64 bytes.")
+    if proof.get("proofPurpose") != proof_purpose:
+        return False
+    if "expires" in proof:
+        expires = datetime.fromisoformat(proof["expires"].replace("Z", "+00:00"))
+        if expires <= (now or datetime.now(UTC)):
+            return False
+    unsecured = {key: value for key, value in document.items() if key != "proof"}
+    if "@context" in proof:
+        # 4.1: the proof's contexts must be the document's first ones, in order; 4.2: they are the ones used.
+        contexts = _as_list(proof["@context"])
+        if _as_list(unsecured.get("@context", []))[: len(contexts)] != contexts:
+            return False
+        unsecured["@context"] = proof["@context"]
     options = {key: value for key, value in proof.items() if key not in ("proofValue", "@context")}
     try:
-        public_key.verify(signature, _hash_data(document, options, extra_contexts))
+        hashed = _hash_data(unsecured, options, extra_contexts)
+    except CanonicalizationError as error:
+        raise ProofError(f"The credential cannot be canonicalised: {error}") from None
+    try:
+        public_key.verify(signature, hashed)
     except InvalidSignature:
         return False
     return True

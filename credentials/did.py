@@ -21,7 +21,12 @@ MULTIKEY_CONTEXT = "https://w3id.org/security/multikey/v1"
 
 
 def site_did() -> str:
-    host = urlsplit(settings.SITE_URL).netloc
+    """did:web:<host>, with %3A<port> for a port that is not the scheme's default."""
+    parts = urlsplit(settings.SITE_URL)
+    host = parts.hostname or ""
+    default_port = {"https": 443, "http": 80}.get(parts.scheme)
+    if parts.port and parts.port != default_port:
+        host = f"{host}:{parts.port}"
     return "did:web:" + quote(host, safe="")
 
 

@@ -45,6 +45,11 @@ def _refuse_dropped(term) -> None:
     raise UndefinedTermError(f"No context defines the term {term!r}: it would not be covered by the signature.")
 
 
+# A relative @id or @type (a type no context defines) resolves against the base IRI; with this
+# base such a value shows in the output and is refused, as jsonld.js's safe mode refuses it.
+_RELATIVE_BASE = "https://relative-iri.invalid/"
+
+
 @cache
 def pinned_contexts() -> dict[str, dict]:
     return {url: json.loads((CONTEXTS_DIR / name).read_text()) for url, name in PINNED_FILES.items()}
@@ -72,9 +77,10 @@ def canonize(document: dict, *, extra_contexts: dict[str, dict] | None = None) -
         "algorithm": "URDNA2015",
         "format": "application/n-quads",
         "documentLoader": document_loader(extra_contexts),
+        "base": _RELATIVE_BASE,
     }
     try:
-        return jsonld.JsonLdProcessor(on_property_dropped=_refuse_dropped).normalize(document, options)
+        canonical = jsonld.JsonLdProcessor(on_property_dropped=_refuse_dropped).normalize(document, options)
     except jsonld.JsonLdError as error:
         # pyld wraps our refusals in its own errors: raise the one that says what is wrong.
         cause = error.__cause__ or error.__context__
@@ -82,4 +88,8 @@ def canonize(document: dict, *, extra_contexts: dict[str, dict] | None = None) -
             if isinstance(cause, CanonicalizationError):
                 raise type(cause)(str(cause)) from error
             cause = cause.__cause__ or cause.__context__
-        raise
+        raise CanonicalizationError(f"JSON-LD processing failed: {error.args[0] if error.args else error}") from error
+    if _RELATIVE_BASE in canonical:
+        relative = canonical[canonical.index(_RELATIVE_BASE) + len(_RELATIVE_BASE) :].split(">", 1)[0]
+        raise UndefinedTermError(f"{relative!r} is neither a term a context defines nor an absolute IRI.")
+    return canonical

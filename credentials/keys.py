@@ -17,6 +17,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.views.decorators.debug import sensitive_variables
 
 from credentials.multibase import multikey_decode, multikey_encode
 
@@ -35,18 +36,26 @@ def public_multikey(key: Ed25519PrivateKey | Ed25519PublicKey) -> str:
 def _development_key() -> str:
     path = Path(settings.BASE_DIR) / DEVELOPMENT_KEY_FILE
     if not path.exists():
-        # O_EXCL: two processes starting together (server and worker) keep the first one's key.
+        # Written whole to a temporary file, then linked into place: two processes starting
+        # together (server and worker) keep the first one's key, and neither reads half a file.
+        temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w") as file:
+            file.write(new_private_multikey() + "\n")
         try:
-            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            os.link(temporary, path)
         except FileExistsError:
             pass
-        else:
-            with os.fdopen(descriptor, "w") as file:
-                file.write(new_private_multikey() + "\n")
-    return path.read_text().strip()
+        finally:
+            temporary.unlink()
+    text = path.read_text().strip()
+    if not text:
+        raise ImproperlyConfigured(f"{path} is empty: delete it, and a new development key is made.")
+    return text
 
 
 @cache
+@sensitive_variables("configured", "text")
 def _signing_key(configured: str, debug: bool) -> Ed25519PrivateKey:
     text = configured or (_development_key() if debug else "")
     if not text:
@@ -55,9 +64,9 @@ def _signing_key(configured: str, debug: bool) -> Ed25519PrivateKey:
         )
     try:
         return Ed25519PrivateKey.from_private_bytes(multikey_decode(text, private=True))
-    except ValueError as error:
+    except ValueError:
         source = "CREDENTIAL_SIGNING_KEY" if configured else DEVELOPMENT_KEY_FILE
-        raise ImproperlyConfigured(f"{source} is not an Ed25519 private Multikey (z3u2…): {error}") from None
+        raise ImproperlyConfigured(f"{source} is not an Ed25519 private Multikey (z3u2…).") from None
 
 
 def signing_key() -> Ed25519PrivateKey:
@@ -66,10 +75,12 @@ def signing_key() -> Ed25519PrivateKey:
 
 def retired_public_keys() -> list[str]:
     """The retired keys' public Multikeys, checked, in the order configured."""
-    for text in settings.CREDENTIAL_RETIRED_KEYS:
+    for position, text in enumerate(settings.CREDENTIAL_RETIRED_KEYS, start=1):
         try:
             multikey_decode(text)
-        except ValueError as error:
-            message = f"CREDENTIAL_RETIRED_KEYS: {text!r} is not an Ed25519 public Multikey (z6Mk…): {error}"
+        except ValueError:
+            # The value is not repeated: a private key put here by mistake must not reach a log.
+            kind = "a private key: put its public Multikey here" if text.startswith("z3u2") else "not one"
+            message = f"CREDENTIAL_RETIRED_KEYS entry {position} is {kind} (an Ed25519 public Multikey, z6Mk…)."
             raise ImproperlyConfigured(message) from None
     return list(settings.CREDENTIAL_RETIRED_KEYS)

@@ -9,6 +9,7 @@ hashes, signature and proofValue.
 import copy
 import hashlib
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -118,7 +119,9 @@ def test_another_key_does_not_verify():
         (lambda proof: proof.update(proofValue="u" + proof["proofValue"][1:]), "base58btc"),
         (lambda proof: proof.update(proofValue="z3yg"), "64 bytes"),
         (lambda proof: proof.update(created="2010-01-01 19:23"), "date-time"),
-        (lambda proof: proof.update({"@context": ["https://example.org/other"]}), "@context"),
+        (lambda proof: proof.update(created="2010-01-01T19:23:24Z\n"), "date-time"),
+        (lambda proof: proof.update(expires="tomorrow"), "date-time"),
+        (lambda proof: proof.update(proofValue="z" + "2" * 5000), "too long"),
     ],
 )
 def test_a_malformed_proof_is_refused_with_its_reason(change, message):
@@ -126,6 +129,65 @@ def test_a_malformed_proof_is_refused_with_its_reason(change, message):
     change(signed["proof"])
     with pytest.raises(ProofError, match=message):
         verify(signed, public_key=Ed25519PrivateKey.generate().public_key())
+
+
+class TestWhatAVerifierMustAlsoCheck:
+    signed = json.loads(read(OB3 / "signed-credential.json"))
+    expected = json.loads(read(OB3 / "expected.json"))
+    seed = bytes.fromhex(expected["privateKeyHex"])[:32]
+
+    def resign(self, document: dict, **changes) -> dict:
+        """The vector's badge signed again with its key, after changing the proof's options."""
+        options = {**{k: v for k, v in self.signed["proof"].items() if k != "proofValue"}, **changes}
+        unsecured = {key: value for key, value in document.items() if key != "proof"}
+        proof_config = {**options, "@context": unsecured["@context"]}
+        hashed = (
+            hashlib.sha256(canonize(proof_config).encode()).digest()
+            + hashlib.sha256(canonize(unsecured).encode()).digest()
+        )
+        signature = Ed25519PrivateKey.from_private_bytes(self.seed).sign(hashed)
+        return {**document, "proof": {**options, "proofValue": "z" + base58btc_encode(signature)}}
+
+    def public(self):
+        return Ed25519PublicKey.from_public_bytes(bytes.fromhex(self.expected["publicKeyHex"]))
+
+    def test_a_proof_made_for_another_purpose_does_not_verify_as_an_assertion(self):
+        badge = self.resign(self.signed, proofPurpose="authentication")
+        assert verify(badge, public_key=self.public(), proof_purpose="authentication")
+        assert verify(badge, public_key=self.public()) is False
+
+    def test_an_expired_proof_does_not_verify(self):
+        badge = self.resign(self.signed, expires="2030-01-01T00:00:00Z")
+        assert verify(badge, public_key=self.public(), now=datetime(2029, 12, 31, tzinfo=UTC))
+        assert verify(badge, public_key=self.public(), now=datetime(2030, 1, 1, tzinfo=UTC)) is False
+
+    def test_a_proof_context_that_is_not_the_documents_own_first_entries_does_not_verify(self):
+        badge = copy.deepcopy(self.signed)
+        badge["proof"]["@context"] = ["https://example.org/other"]
+        assert verify(badge, public_key=self.public()) is False
+        badge["proof"]["@context"] = self.signed["@context"]  # the same list: the same result as without it
+        assert verify(badge, public_key=self.public())
+
+    def test_a_document_that_cannot_be_canonicalised_is_refused_with_the_reason(self):
+        badge = copy.deepcopy(self.signed)
+        badge["credentialSubject"]["type"] = ["AchievementSubject", "CmeCredit"]  # a type no context defines
+        with pytest.raises(ProofError, match="CmeCredit"):
+            verify(badge, public_key=self.public())
+
+
+def test_a_relative_type_is_refused_not_resolved_against_a_base():
+    document = {"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential", "CmeCredit"]}
+    with pytest.raises(UndefinedTermError, match="CmeCredit"):
+        canonize(document)
+
+
+def test_the_pinned_contexts_are_the_files_their_hashes_name():
+    from credentials.jsonld import CONTEXTS_DIR
+
+    assert {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in CONTEXTS_DIR.iterdir()} == {
+        "credentials-v2.jsonld": "8a9f494a89ecc51db093e90e84713e07e84d6d9204364a9b3c7868b21751236f",
+        "ob-v3p0-context-3.0.3.json": "ef2fa9c7846dce233cc166b43639027278be4ee44f00bb1d45c75de2dd0cd761",
+    }
 
 
 def test_a_context_without_a_pinned_copy_is_refused_not_fetched():

@@ -40,7 +40,12 @@ def signed_badge() -> dict:
 
 @pytest.mark.parametrize(
     ("site_url", "did"),
-    [("https://cme.example.org", "did:web:cme.example.org"), ("http://127.0.0.1:8000", "did:web:127.0.0.1%3A8000")],
+    [
+        ("https://cme.example.org", "did:web:cme.example.org"),
+        ("http://127.0.0.1:8000", "did:web:127.0.0.1%3A8000"),
+        ("https://CME.Example.org:443", "did:web:cme.example.org"),
+        ("https://cme.example.org:8443", "did:web:cme.example.org%3A8443"),
+    ],
 )
 def test_the_site_is_a_did_web_named_by_its_host(settings, site_url, did):
     settings.SITE_URL = site_url
@@ -65,6 +70,7 @@ def test_anyone_can_read_the_did_document(settings):
         "assertionMethod": [method],
     }
     assert reverse("did_document") == "/.well-known/did.json"
+    assert Client().head("/.well-known/did.json").status_code == 200
     assert Client().post("/.well-known/did.json").status_code == 405
 
 
@@ -112,14 +118,16 @@ def test_production_needs_a_key_from_the_environment(settings):
     [
         ("CREDENTIAL_SIGNING_KEY", "z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi", "not an Ed25519 private"),
         ("CREDENTIAL_SIGNING_KEY", "not-a-key", "not an Ed25519 private"),
-        ("CREDENTIAL_RETIRED_KEYS", ["z3u2TxKHpigSrbszSutXMZsY9DX7Nvb8nvwNzhjoiWGe5JGR"], "not an Ed25519 public"),
+        ("CREDENTIAL_RETIRED_KEYS", ["z3u2TxKHpigSrbszSutXMZsY9DX7Nvb8nvwNzhjoiWGe5JGR"], "is a private key"),
+        ("CREDENTIAL_RETIRED_KEYS", ["z6Mk-not-base58"], "is not one"),
     ],
 )
-def test_a_malformed_key_names_its_setting(settings, setting, value, message):
+def test_a_malformed_key_names_its_setting_but_never_its_value(settings, setting, value, message):
     setattr(settings, setting, value)
     errors = signing_key_configured(None)
     assert [error.id for error in errors] == ["credentials.E002"]
     assert setting in errors[0].msg and message in errors[0].msg
+    assert (value if isinstance(value, str) else value[0]) not in errors[0].msg
 
 
 def test_development_makes_one_key_and_keeps_it(settings, tmp_path):
