@@ -176,6 +176,17 @@ def _shareable_response(request: HttpRequest, response: HttpResponse) -> bool:
     return response.status_code == 200 and not response.cookies and "CSRF_COOKIE" not in request.META
 
 
+def _view_arguments(args: tuple, kwargs: dict) -> list[str]:
+    """What names the page among a view's: its URL arguments, in a fixed order."""
+    return [*map(str, args), *(f"{key}={value}" for key, value in sorted(kwargs.items()))]
+
+
+def _rendered(response: HttpResponse) -> HttpResponse:
+    if hasattr(response, "render") and not response.is_rendered:
+        response.render()
+    return response
+
+
 def shared_for_visitors(name: str) -> Callable:
     """Cache a view's whole page for visitors who are not signed in; everyone else gets it rendered."""
 
@@ -184,14 +195,12 @@ def shared_for_visitors(name: str) -> Callable:
         def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             if not _shareable_request(request):
                 return view(request, *args, **kwargs)
-            key = _key(name, *args, *(f"{k}={v}" for k, v in sorted(kwargs.items())))
+            key = _key(name, *_view_arguments(args, kwargs))
             content = _cached_page(key)
             if content is not None:
                 response = HttpResponse(content)
             else:
-                response = view(request, *args, **kwargs)
-                if hasattr(response, "render") and not response.is_rendered:
-                    response.render()
+                response = _rendered(view(request, *args, **kwargs))
                 if _shareable_response(request, response):
                     _keep_page(key, response.content)
             # What a signed-in learner sees at this address differs: no shared cache in front
@@ -246,15 +255,12 @@ def own_to_learner(name: str) -> Callable:
             if not _personal_request(request):
                 return view(request, *args, **kwargs)
             user = request.user
-            parts = (*args, *(f"{k}={v}" for k, v in sorted(kwargs.items())))
-            key = _key("learner", user.pk, _learner_digest(user), name, *parts)
+            key = _key("learner", user.pk, _learner_digest(user), name, *_view_arguments(args, kwargs))
             content = _cached_page(key)
             if content is not None:
                 response = HttpResponse(_with_fresh_csrf_token(request, content))
             else:
-                response = view(request, *args, **kwargs)
-                if hasattr(response, "render") and not response.is_rendered:
-                    response.render()
+                response = _rendered(view(request, *args, **kwargs))
                 if response.status_code == 200 and not response.cookies and len(get_messages(request)) == 0:
                     _keep_page(key, response.content, LEARNER_PAGE_SECONDS)
             patch_vary_headers(response, ("Cookie",))
