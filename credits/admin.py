@@ -32,7 +32,7 @@ class CertificateAdmin(ReadOnlyAdmin):
     search_fields = ["number", "claim__user__email", "claim__user__last_name"]
     list_select_related = ["claim__user", "claim__activity"]
     readonly_fields = ["number", "claim", "issued_at", "pdf_sha256", "revoked_at", "revoked_reason", "revoked_by",
-                       "snapshot", "links"]  # fmt: skip
+                       "status_list", "status_index", "snapshot", "credential_json", "links"]  # fmt: skip
     fields = readonly_fields
 
     @admin.display(description="Learner")
@@ -55,8 +55,9 @@ class CertificateAdmin(ReadOnlyAdmin):
     def links(self, certificate):
         revoke = reverse("admin:credits_certificate_revoke", args=[certificate.pk])
         return format_html(
-            '<a href="{}">Public verification page</a>{}',
+            '<a href="{}">Public verification page</a> · <a href="{}">Open Badge credential</a>{}',
             certificate.verification_path,
+            reverse("credits:verify_credential", args=[certificate.verification_code]),
             "" if certificate.is_revoked else format_html(' · <a href="{}">Revoke…</a>', revoke),
         )
 

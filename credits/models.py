@@ -159,6 +159,34 @@ class CreditEntry(models.Model):
         return f"{self.get_kind_display()} {self.amount} ({self.user})"
 
 
+# A Bitstring Status List holds at least 131,072 entries (16 KB), so that one
+# certificate's status cannot be told apart from the many others in its list.
+STATUS_LIST_SIZE = 131_072
+
+
+class StatusList(models.Model):
+    """One published revocation status list: its number and how many certificates hold a place in it.
+
+    Claims lock the open list's row to take a place, at a random free index;
+    a list takes certificates until half its entries are used (so a random
+    pick is free at least one time in two), then the next list opens.
+    """
+
+    number = models.PositiveIntegerField(primary_key=True)
+    allocated = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(number__gte=1, allocated__lte=STATUS_LIST_SIZE), name="credits_statuslist_bounds"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Status list {self.number} ({self.allocated} certificates)"
+
+
 class Certificate(models.Model):
     claim = models.OneToOneField(CreditClaim, on_delete=models.PROTECT, related_name="certificate")
     number = models.CharField(max_length=20, unique=True)
@@ -174,10 +202,27 @@ class Certificate(models.Model):
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    status_list = models.ForeignKey(StatusList, on_delete=models.PROTECT, related_name="certificates")
+    status_index = models.PositiveIntegerField(help_text="The certificate's bit in its revocation status list.")
+    credential_json = models.TextField(
+        blank=True, help_text="The signed Open Badges 3.0 credential exactly as first issued; never rewritten."
+    )
 
     class Meta:
         ordering = ["-issued_at"]
+        indexes = [
+            # The status list reads only its revoked certificates.
+            models.Index(
+                fields=["status_list", "status_index"],
+                condition=models.Q(revoked_at__isnull=False),
+                name="credits_certificate_revoked",
+            ),
+        ]
         constraints = [
+            models.UniqueConstraint(fields=["status_list", "status_index"], name="credits_certificate_status_once"),
+            models.CheckConstraint(
+                condition=models.Q(status_index__lt=STATUS_LIST_SIZE), name="credits_certificate_status_in_list"
+            ),
             models.CheckConstraint(
                 condition=models.Q(revoked_at__isnull=True, revoked_reason="")
                 | models.Q(revoked_at__isnull=False) & ~models.Q(revoked_reason=""),

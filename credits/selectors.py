@@ -1,17 +1,22 @@
 """Reads: credit amounts, certificates and the transcript. Whether a learner may claim is the journey's rule."""
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.core.cache import cache
+from django.db.models import Count, F, Max, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Profession
 from activities.models import CREDIT_STEP, Activity
-from credits import pdf, wording
+from credentials.dataintegrity import sign
+from credentials.did import current_verification_method
+from credentials.keys import signing_key
+from credits import badges, pdf, wording
 from credits.models import (
     Barrier,
     Certificate,
@@ -24,6 +29,7 @@ from credits.models import (
     FollowUpDeclined,
     Implementation,
     OutcomeBarrier,
+    StatusList,
 )
 
 # Self-reported entries a learner can keep: far more than a career's license
@@ -102,6 +108,43 @@ class Transcript:
     @property
     def printed_count(self) -> int:
         return len(self.rows) + len(self.external)
+
+
+# A signed status list is kept this long for the state it describes; a
+# revocation changes the state, so the next request signs the new list at once.
+STATUS_LIST_CACHE_SECONDS = 24 * 60 * 60
+
+
+def certificate_for_verification(*, code: str) -> Certificate | None:
+    return Certificate.objects.select_related("claim").filter(verification_code=code).first()
+
+
+def status_list_json(*, number: int) -> str | None:
+    """The signed BitstringStatusListCredential of list `number` as JSON text, or None if there is no such list.
+
+    Built from the certificates' own revocations, so a revocation shows in the
+    list the moment it commits. Revocations are only ever added, so the count
+    and the latest moment name the list's state: the signed text is cached under
+    them (and the signing key), and its validFrom and proof time are that latest
+    moment, so one state always signs to the same text.
+    """
+    status_list = StatusList.objects.filter(number=number).first()
+    if status_list is None:
+        return None
+    revoked = Certificate.objects.filter(status_list=status_list, revoked_at__isnull=False)
+    state = revoked.aggregate(count=Count("pk"), latest=Max("revoked_at"))
+    changed = max(filter(None, [state["latest"], status_list.created_at])).replace(microsecond=0)
+    method = current_verification_method()
+    key = f"credits:status-list:{number}:{state['count']}:{changed.timestamp()}:{method}"
+    if (text := cache.get(key)) is not None:
+        return text
+    unsigned = badges.status_list_credential(
+        number=number, revoked_indices=revoked.values_list("status_index", flat=True), valid_from=changed
+    )
+    signed = sign(unsigned, private_key=signing_key(), verification_method=method, created=unsigned["validFrom"])
+    text = json.dumps(signed, indent=2)
+    cache.set(key, text, STATUS_LIST_CACHE_SECONDS)
+    return text
 
 
 def transcript(*, user, start: date | None = None, end: date | None = None) -> Transcript:

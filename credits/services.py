@@ -1,6 +1,8 @@
 """Writes for evaluation, claims, certificates and self-reported credit."""
 
+import json
 import logging
+import random
 import secrets
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
@@ -21,9 +23,13 @@ from accounts.selectors import profile_missing_for_certificate
 from accounts.services import learner_pages_changed
 from activities.models import Activity
 from audit.services import record
-from credits import pdf, wording
+from credentials.dataintegrity import sign
+from credentials.did import current_verification_method
+from credentials.keys import signing_key
+from credits import badges, pdf, wording
 from credits.models import (
     COMMITMENT_LIMIT,
+    STATUS_LIST_SIZE,
     Barrier,
     Certificate,
     CertificateNumberSequence,
@@ -39,6 +45,7 @@ from credits.models import (
     ObjectiveRating,
     OutcomeBarrier,
     PracticeChange,
+    StatusList,
 )
 from credits.selectors import (
     EXTERNAL_CREDIT_LIMIT,
@@ -430,15 +437,17 @@ def claims_record_past(*, claims: Sequence[CreditClaim], batch_size: int = 2000)
     by_year: dict[int, list[CreditClaim]] = {}
     for claim in sorted(created, key=lambda claim: claim.claimed_at):
         by_year.setdefault(timezone.localtime(claim.claimed_at).year, []).append(claim)
-    certificates = []
+    numbered = []
     for year, year_claims in sorted(by_year.items()):
         first = _next_certificate_number(year=year, count=len(year_claims))
-        certificates += [
-            _unsaved_certificate(
-                claim=claim, year=year, sequence=first + offset, issued_at=claim.claimed_at.replace(microsecond=0)
-            )
-            for offset, claim in enumerate(year_claims)
-        ]
+        numbered += [(claim, year, first + offset) for offset, claim in enumerate(year_claims)]
+    places = _status_places(count=len(numbered))
+    certificates = [
+        _unsaved_certificate(
+            claim=claim, year=year, sequence=sequence, issued_at=claim.claimed_at.replace(microsecond=0), place=place
+        )
+        for (claim, year, sequence), place in zip(numbered, places, strict=True)
+    ]
     issued = Certificate.objects.bulk_create(certificates, batch_size=batch_size)
     learner_pages_changed(user_ids=[claim.user_id for claim in created])
     # One entry for the batch, not one per claim: a migration or a simulated cohort can be tens of thousands.
@@ -455,27 +464,78 @@ def claims_record_past(*, claims: Sequence[CreditClaim], batch_size: int = 2000)
     return issued
 
 
-def _unsaved_certificate(*, claim: CreditClaim, year: int, sequence: int, issued_at) -> Certificate:
-    """The certificate for a claim, numbered in its year, with its verification code and frozen snapshot."""
+# A status list takes certificates until half its entries are used: a random
+# pick is then free at least one time in two, and a list stays one in 131,072.
+STATUS_LIST_CAPACITY = STATUS_LIST_SIZE // 2
+_random = random.SystemRandom()
+
+
+def _status_places(*, count: int) -> list[tuple[int, int]]:
+    """Places in the revocation status lists for `count` new certificates: (list number, index) pairs.
+
+    Each is a random free index of the open list, taken under that list's row
+    lock (held until the claim commits, like the year's number row, and always
+    taken after it), so two claims never take the same place. Random places mean
+    a certificate's index tells nothing of when it was issued or by whom beside it.
+    """
+    places = []
+    while len(places) < count:
+        open_list = StatusList.objects.select_for_update().order_by("-number").first()
+        if open_list is None or open_list.allocated >= STATUS_LIST_CAPACITY:
+            # INSERT … ON CONFLICT DO NOTHING, then lock it on the next pass: a claim racing
+            # this one to open the same list waits for the insert and then finds the row.
+            next_number = open_list.number + 1 if open_list else 1
+            StatusList.objects.bulk_create([StatusList(number=next_number)], ignore_conflicts=True)
+            continue
+        take = min(count - len(places), STATUS_LIST_CAPACITY - open_list.allocated)
+        used = Certificate.objects.filter(status_list=open_list)
+        if take == 1:
+            index = _random.randrange(STATUS_LIST_SIZE)
+            while used.filter(status_index=index).exists():
+                index = _random.randrange(STATUS_LIST_SIZE)
+            indices = [index]
+        else:
+            free = set(range(STATUS_LIST_SIZE)) - set(used.values_list("status_index", flat=True))
+            indices = _random.sample(sorted(free), take)
+        StatusList.objects.filter(pk=open_list.pk).update(allocated=open_list.allocated + take)
+        places += [(open_list.number, index) for index in indices]
+    return places
+
+
+def _unsaved_certificate(
+    *, claim: CreditClaim, year: int, sequence: int, issued_at, place: tuple[int, int]
+) -> Certificate:
+    """The certificate for a claim, numbered in its year, with its verification code, frozen snapshot and
+    place in a revocation status list."""
     number = f"CME-{year}-{sequence:06d}"
     code = secrets.token_urlsafe(18)
     snapshot = _snapshot(claim=claim, number=number, code=code, issued_at=issued_at)
-    return Certificate(claim=claim, number=number, verification_code=code, snapshot=snapshot, issued_at=issued_at)
+    status_list, status_index = place
+    return Certificate(
+        claim=claim,
+        number=number,
+        verification_code=code,
+        snapshot=snapshot,
+        issued_at=issued_at,
+        status_list_id=status_list,
+        status_index=status_index,
+    )
 
 
 def _issue_certificate(claim: CreditClaim) -> Certificate:
     issued_at = timezone.now().replace(microsecond=0)
     year = timezone.localtime(issued_at).year  # the year printed on the certificate
-    certificate = _unsaved_certificate(
-        claim=claim, year=year, sequence=_next_certificate_number(year=year), issued_at=issued_at
-    )
+    sequence = _next_certificate_number(year=year)
+    (place,) = _status_places(count=1)
+    certificate = _unsaved_certificate(claim=claim, year=year, sequence=sequence, issued_at=issued_at, place=place)
     certificate.save()
     record(action="certificate.issued", obj=certificate, detail={"claim": claim.pk, "number": certificate.number})
     return certificate
 
 
 def certificate_file_issue(*, certificate: Certificate) -> bytes:
-    """After the claim commits: render the PDF, record its hash, store it and email it to the learner."""
+    """After the claim commits: issue the credential, render the PDF, record its hash, store it and email it."""
+    certificate_credential(certificate=certificate)
     content = certificate_pdf_bytes(certificate=certificate)
     _email_certificate(certificate, content)
     return content
@@ -524,6 +584,37 @@ def certificate_pdf_bytes(*, certificate: Certificate) -> bytes:
         raise CertificateFileMismatchError(certificate.number)
     _store_pdf(certificate, content)
     return content
+
+
+@transaction.atomic
+def certificate_credential(*, certificate: Certificate) -> str:
+    """The certificate's signed Open Badges 3.0 credential as JSON text: issued the first time it is asked for, then
+    the same text for ever.
+
+    Signed with the site's current key. The first caller's text is kept (a
+    conditional UPDATE, like the PDF's hash), so two first requests at once still
+    hand out one credential; the email it hashes is the learner's address then.
+    """
+    if certificate.credential_json:
+        return certificate.credential_json
+    unsigned = badges.open_badge_credential(certificate, email=certificate.claim.user.email, salt=secrets.token_hex(16))
+    signed = sign(
+        unsigned,
+        private_key=signing_key(),
+        verification_method=current_verification_method(),
+        created=timezone.now().strftime("%Y-%m-%dT%H:%M:%SZ"),
+    )
+    text = json.dumps(signed, indent=2, ensure_ascii=False)
+    if Certificate.objects.filter(pk=certificate.pk, credential_json="").update(credential_json=text):
+        certificate.credential_json = text
+        record(
+            action="credential.issued",
+            obj=certificate,
+            detail={"number": certificate.number, "verification_method": signed["proof"]["verificationMethod"]},
+        )
+    else:
+        certificate.refresh_from_db(fields=["credential_json"])
+    return certificate.credential_json
 
 
 @transaction.atomic

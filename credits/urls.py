@@ -6,7 +6,14 @@ app_name = "credits"
 urlpatterns = [
     path("certificates/<str:number>/", views.certificate, name="certificate"),
     path("certificates/<str:number>/pdf/", views.certificate_pdf, name="certificate_pdf"),
+    path(
+        "certificates/<str:number>/credential.json",
+        views.certificate_credential_download,
+        name="certificate_credential",
+    ),
     path("verify/<str:code>/", views.verify, name="verify"),
+    path("verify/<str:code>/credential.json", views.verify_credential, name="verify_credential"),
+    path("credentials/status/<int:number>", views.status_list, name="status_list"),
     path("transcript/", views.transcript_page, name="transcript"),
     path("transcript/transcript.csv", views.transcript_csv, name="transcript_csv"),
     path("transcript/transcript.pdf", views.transcript_pdf, name="transcript_pdf"),

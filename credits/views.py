@@ -6,25 +6,29 @@ from allauth.core.internal import ratelimit as allauth_ratelimit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
-from credits import pdf
+from credits import badges, pdf
 from credits.forms import ExternalCreditForm, FollowUpForm, TranscriptFilterForm
-from credits.models import Certificate, ExternalCredit
+from credits.models import ExternalCredit
 from credits.selectors import (
     EXTERNAL_CREDIT_LIMIT,
     certificate_for_owner,
+    certificate_for_verification,
     followup_commitments,
     followup_for_owner,
     printable,
+    status_list_json,
     transcript,
 )
 from credits.services import (
     CertificateFileMismatchError,
+    certificate_credential,
     certificate_pdf_bytes,
     external_credit_add,
     external_credit_delete,
@@ -61,16 +65,51 @@ def certificate_pdf(request: HttpRequest, number: str) -> HttpResponse:
     return response
 
 
-def verify(request: HttpRequest, code: str) -> HttpResponse:
+@never_cache
+@login_required
+def certificate_credential_download(request: HttpRequest, number: str) -> HttpResponse:
+    """The learner's Open Badges 3.0 credential, as a file for a wallet or a badge backpack."""
+    certificate = certificate_for_owner(user=request.user, number=number)
+    if certificate.is_revoked:
+        snapshot = certificate.snapshot
+        context = {"certificate": certificate, "c": snapshot, "credit_line": credit_line(snapshot)}
+        return render(request, "credits/certificate.html", context, status=410)
+    response = HttpResponse(certificate_credential(certificate=certificate), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="{certificate.number}-open-badge.json"'
+    return response
+
+
+# A credential is JSON-LD: plain JSON unless the client asks for the VC or JSON-LD media type by name.
+CREDENTIAL_MEDIA_TYPES = ["application/json", "application/vc", "application/ld+json"]
+
+
+def _credential_response(request: HttpRequest, text: str, *, cache_seconds: int | None = None) -> HttpResponse:
+    media_type = request.get_preferred_type(CREDENTIAL_MEDIA_TYPES) or CREDENTIAL_MEDIA_TYPES[0]
+    response = HttpResponse(text, content_type=f"{media_type}; charset=utf-8")
+    # Verifiers run in browsers too (a wallet, a verifier page on another site): anyone may read it.
+    response["Access-Control-Allow-Origin"] = "*"
+    if cache_seconds is not None:
+        response["Cache-Control"] = f"public, max-age={cache_seconds}"
+    patch_vary_headers(response, ["Accept"])
+    return response
+
+
+def _verification_allowed(request: HttpRequest) -> bool:
     # allauth's limiter (shared cache, locking, proxy-aware client address);
     # its public wrapper exempts GET requests, so the inner call is used.
-    allowed = allauth_ratelimit.consume(request, app="allauth.account", action="verify_certificate", limit_get=True)
-    if not allowed:
+    return allauth_ratelimit.consume(request, app="allauth.account", action="verify_certificate", limit_get=True)
+
+
+@require_safe
+def verify(request: HttpRequest, code: str) -> HttpResponse:
+    """The public verification page; a client that asks for JSON (Accept) gets the certificate's credential."""
+    if not _verification_allowed(request):
         return ratelimit.respond_429(request)
-    certificate = (
-        Certificate.objects.only("snapshot", "revoked_at", "number", "issued_at").filter(verification_code=code).first()
-    )
-    if certificate is None:
+    certificate = certificate_for_verification(code=code)
+    wants_credential = request.get_preferred_type(["text/html", *CREDENTIAL_MEDIA_TYPES]) in CREDENTIAL_MEDIA_TYPES
+    if wants_credential:
+        response = _verified_credential(request, certificate)
+    elif certificate is None:
         # Someone checking a certificate needs to hear that this code matches none, not "page not found".
         response = render(request, "credits/verify_unknown.html", {"code": code}, status=404)
     else:
@@ -78,10 +117,39 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
             "certificate": certificate,
             "c": certificate.snapshot,
             "credit_line": credit_line(certificate.snapshot),
+            "linkedin_url": None if certificate.is_revoked else badges.linkedin_add_to_profile_url(certificate),
         }
         response = render(request, "credits/verify.html", context)
+    patch_vary_headers(response, ["Accept"])
     response["X-Robots-Tag"] = "noindex"
     return response
+
+
+@require_safe
+def verify_credential(request: HttpRequest, code: str) -> HttpResponse:
+    """The certificate's Open Badges credential, for anyone holding its verification link."""
+    if not _verification_allowed(request):
+        return ratelimit.respond_429(request)
+    response = _verified_credential(request, certificate_for_verification(code=code))
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _verified_credential(request: HttpRequest, certificate) -> HttpResponse:
+    if certificate is None:
+        return JsonResponse({"error": "No certificate has this verification code."}, status=404)
+    # A revoked certificate's credential is still served: its status list entry says it is revoked.
+    return _credential_response(request, certificate_credential(certificate=certificate))
+
+
+@require_safe
+def status_list(request: HttpRequest, number: int) -> HttpResponse:
+    """A signed revocation status list (Bitstring Status List), for verifiers checking a credential."""
+    text = status_list_json(number=number)
+    if text is None:
+        return JsonResponse({"error": "There is no status list with this number."}, status=404)
+    # Verifiers may keep it a minute: a revocation reaches them within that.
+    return _credential_response(request, text, cache_seconds=60)
 
 
 def _filtered_transcript(request: HttpRequest):

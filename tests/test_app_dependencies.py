@@ -16,12 +16,12 @@ ROOT = Path(__file__).resolve().parent.parent
 # wiring (urls, the demo loader) may import the apps.
 ALLOWED = {
     "audit": {"cme"},  # the action log, at the bottom: every app records into it
-    "credentials": {"cme", "audit"},  # signing and verifying credentials; knows nothing of CME yet
+    "credentials": {"cme", "audit"},  # signing and verifying credentials; knows nothing of CME
     "notifications": {"cme", "audit"},
     "accounts": {"cme", "notifications", "audit"},
     "activities": {"cme", "accounts", "audit"},
     "quizzes": {"cme", "accounts", "activities", "audit"},
-    "credits": {"cme", "accounts", "activities", "notifications", "audit"},
+    "credits": {"cme", "accounts", "activities", "notifications", "audit", "credentials"},
     "journey": {"cme", "accounts", "activities", "quizzes", "credits", "notifications", "audit"},
     "outcomes": {"cme", "accounts", "activities", "quizzes", "credits", "notifications", "audit"},
     "pars": {"cme", "accounts", "activities", "credits", "audit"},

@@ -20,8 +20,13 @@ def node_verify():
         message = "Node or tests/node/node_modules is missing (apt-get install -y nodejs npm; make test runs npm ci)"
         pytest.fail(message) if os.environ.get("CI") == "true" else pytest.skip(message)
 
-    def verify(credential: dict, controller: dict) -> dict:
-        given = {"credential": credential, "controller": controller, "contexts": pinned_contexts()}
+    def verify(credential: dict, controller: dict, documents: dict | None = None) -> dict:
+        given = {
+            "credential": credential,
+            "controller": controller,
+            "contexts": pinned_contexts(),
+            "documents": documents or {},
+        }
         done = subprocess.run(
             [node, "verify.mjs"], input=json.dumps(given), cwd=NODE_DIR, capture_output=True, text=True, timeout=60,
             check=True,

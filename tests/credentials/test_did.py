@@ -98,7 +98,7 @@ def test_the_independent_verifier_accepts_our_badge_against_the_served_document(
     settings.SITE_URL = "https://cme.example.org"
     badge = signed_badge()
     served = Client().get("/.well-known/did.json").json()
-    assert node_verify(badge, served) == {"verified": True, "errors": []}
+    assert node_verify(badge, served) == {"verified": True, "errors": [], "revoked": None}
     settings.CREDENTIAL_SIGNING_KEY = new_private_multikey()  # the old key dropped without being retired
     assert node_verify(badge, Client().get("/.well-known/did.json").json())["verified"] is False
 

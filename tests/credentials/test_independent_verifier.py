@@ -23,7 +23,7 @@ OB3 = Path(__file__).resolve().parent.parent / "data" / "vc" / "1edtech-ob3-vect
 def test_the_open_badges_vector_verifies_there_and_a_changed_copy_does_not(node_verify):
     signed = json.loads((OB3 / "signed-credential.json").read_text())
     controller = json.loads((OB3 / "controller.json").read_text())
-    assert node_verify(signed, controller) == {"verified": True, "errors": []}
+    assert node_verify(signed, controller) == {"verified": True, "errors": [], "revoked": None}
     changed = copy.deepcopy(signed)
     changed["credentialSubject"]["achievement"]["name"] = "Leadership"
     assert node_verify(changed, controller)["verified"] is False
@@ -55,7 +55,7 @@ def test_a_badge_we_sign_verifies_there(node_verify):
     }
     signed = sign(credential, private_key=key, verification_method=f"{did}#{public}", created="2026-11-30T12:00:00Z")
     controller = controller_for(did, public)
-    assert node_verify(signed, controller) == {"verified": True, "errors": []}
+    assert node_verify(signed, controller) == {"verified": True, "errors": [], "revoked": None}
     changed = copy.deepcopy(signed)
     changed["credentialSubject"]["creditsEarned"] = 15
     assert node_verify(changed, controller)["verified"] is False

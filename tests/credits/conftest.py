@@ -3,6 +3,7 @@ import pytest
 from activities.models import Enrollment
 from journey.services import evaluation_submit, quiz_start
 from quizzes.services import attempt_submit
+from tests.credentials.conftest import node_verify  # noqa: F401 (the independent verifier, for the credential tests)
 from tests.factories import ActivityFactory, make_quiz
 from tests.quizzes.conftest import answer
 

@@ -9,7 +9,14 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
-from credits.models import Certificate, CertificateNumberSequence, CreditClaim, CreditEntry, ExternalCredit
+from credits.models import (
+    Certificate,
+    CertificateNumberSequence,
+    CreditClaim,
+    CreditEntry,
+    ExternalCredit,
+    StatusList,
+)
 from credits.selectors import EXTERNAL_CREDIT_LIMIT
 from credits.services import external_credit_add
 from journey.services import credit_claim
@@ -51,7 +58,7 @@ LEARNERS = 5
 DUPLICATES = 3
 
 
-def test_parallel_claims_take_gapless_numbers_and_losers_take_none(transactional_db):
+def test_parallel_claims_take_gapless_numbers_and_distinct_status_places_and_losers_take_none(transactional_db):
     activity = ActivityFactory(pretest_required=False)
     make_quiz(activity, "post", questions=1)
     learners = [UserFactory() for _ in range(LEARNERS)]
@@ -79,6 +86,10 @@ def test_parallel_claims_take_gapless_numbers_and_losers_take_none(transactional
     refusals = [outcome.messages[0] for outcome in outcomes if isinstance(outcome, ValidationError)]
     assert refusals == ["You have already claimed credit for this activity."] * (LEARNERS * (DUPLICATES - 1))
     assert CertificateNumberSequence.objects.get(year=year).last_number == LEARNERS
+    # The first claims race to open status list 1; each certificate still gets its own place in it.
+    places = list(Certificate.objects.values_list("status_list", "status_index"))
+    assert len(set(places)) == LEARNERS and {number for number, _ in places} == {1}
+    assert list(StatusList.objects.values_list("number", "allocated")) == [(1, LEARNERS)]
 
 
 def test_parallel_self_reported_adds_cannot_pass_the_cap(transactional_db):

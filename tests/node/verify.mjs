@@ -1,6 +1,10 @@
-// An independent verifier for the tests: Digital Bazaar's vc with the eddsa-rdfc-2022 cryptosuite.
-// Reads {"credential", "controller", "contexts": {url: document}} on stdin, prints the result as JSON.
+// An independent verifier for the tests: Digital Bazaar's vc with the eddsa-rdfc-2022 cryptosuite, and its
+// Bitstring Status List checker for a credential that has a credentialStatus.
+// Reads {"credential", "controller", "contexts": {url: document}, "documents": {url: document}} on stdin
+// (documents: what the credential links to, such as its status list credential, as the site serves it)
+// and prints {"verified", "errors", "revoked"} as JSON; revoked is null without a credentialStatus.
 import * as vc from '@digitalbazaar/vc';
+import {checkStatus} from '@digitalbazaar/vc-bitstring-status-list';
 import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
 import {cryptosuite as eddsaRdfc2022CryptoSuite} from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
 import * as multikeyContext from '@digitalbazaar/multikey-context';
@@ -11,6 +15,7 @@ const input = JSON.parse(readFileSync(0, 'utf8'));
 const documents = new Map([
   ...multikeyContext.contexts, ...didContext.contexts,
   ...Object.entries(input.contexts || {}),
+  ...Object.entries(input.documents || {}),
 ]);
 const controller = input.controller;
 documents.set(controller.id, controller);
@@ -26,8 +31,14 @@ const documentLoader = async url => {
   return {contextUrl: null, documentUrl: url, document: documents.get(url)};
 };
 const suite = new DataIntegrityProof({cryptosuite: eddsaRdfc2022CryptoSuite});
-const result = await vc.verifyCredential({credential: input.credential, suite, documentLoader});
+const result = await vc.verifyCredential({credential: input.credential, suite, documentLoader, checkStatus});
+const errors = (result.error?.errors || (result.error ? [result.error] : [])).map(e => e.message || String(e));
+if(result.statusResult && !result.statusResult.verified) {
+  errors.push(`status: ${result.statusResult.error?.message || 'not verified'}`);
+}
+const statuses = result.statusResult?.results?.map(each => each.status) ?? null;
 console.log(JSON.stringify({
   verified: result.verified,
-  errors: (result.error?.errors || (result.error ? [result.error] : [])).map(e => e.message || String(e)),
+  errors,
+  revoked: statuses && statuses.some(Boolean),
 }));

@@ -1,0 +1,197 @@
+"""Open Badges 3.0: the credential each certificate also exists as, and the revocation status lists.
+
+What is built here is unsigned; credits.services signs a certificate's
+credential once and keeps it, and credits.selectors signs the status lists as
+they are served. Numbers are written as JSON integers when whole: a verifier in
+JavaScript reads 1.0 as the integer 1, and the canonical RDF of an integer and a
+double differ, so a float 1.0 would break the signature there.
+"""
+
+import base64
+import gzip
+import hashlib
+from datetime import UTC, datetime
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.urls import reverse
+
+from credentials.did import site_did
+from credentials.jsonld import CREDENTIALS_V2, OPEN_BADGES_V3
+from credits.models import STATUS_LIST_SIZE, Certificate, CreditType
+from credits.wording import credit_line
+
+CRITERIA = (
+    "Read the activity, pass its post-test, complete the evaluation and attest to the credit claimed, "
+    "commensurate with the extent of participation."
+)
+LINKEDIN_ADD_TO_PROFILE = "https://www.linkedin.com/profile/add"
+
+
+def _number(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _timestamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def credential_url(certificate: Certificate) -> str:
+    return settings.SITE_URL + reverse("credits:verify_credential", args=[certificate.verification_code])
+
+
+def status_list_url(number: int) -> str:
+    return settings.SITE_URL + reverse("credits:status_list", args=[number])
+
+
+def identity_hash(email: str, salt: str) -> str:
+    """Open Badges' hashed identity: 'sha256$' and the hex SHA-256 of the address followed by the salt."""
+    return "sha256$" + hashlib.sha256((email.strip().lower() + salt).encode()).hexdigest()
+
+
+def issuer_profile(provider) -> dict:
+    return {
+        "id": site_did(),
+        "type": ["Profile"],
+        "name": provider.name,
+        "url": settings.SITE_URL + "/",
+        "email": provider.contact_email,
+    }
+
+
+def open_badge_credential(certificate: Certificate, *, email: str, salt: str) -> dict:
+    """The OpenBadgeCredential for a certificate, unsigned.
+
+    The learner is named as the certificate prints them and identified by a
+    salted hash of their email address, never the address itself: whoever holds
+    the credential and knows the address can check it, nobody can read it off.
+    The words come from the certificate's frozen snapshot; the activity's
+    summary and maximum credit are read as they are when the credential is issued.
+    """
+    snapshot, claim = certificate.snapshot, certificate.claim
+    activity = claim.activity
+    achievement_url = settings.SITE_URL + reverse("journey:activity", args=[activity.slug])
+    credit_type_result = f"{achievement_url}#credit-type"
+    issued = _timestamp(certificate.issued_at)
+    return {
+        "@context": [CREDENTIALS_V2, OPEN_BADGES_V3],
+        "id": credential_url(certificate),
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "name": snapshot["document_title"],
+        "description": f"Certificate {snapshot['number']}: {snapshot['learner_name']} {snapshot['completion_phrase']} "
+        f"{snapshot['activity_title']} and was awarded {credit_line(snapshot)}.",
+        "issuer": issuer_profile(activity.provider),
+        "validFrom": issued,
+        "awardedDate": issued,
+        "credentialSubject": {
+            "type": ["AchievementSubject"],
+            "identifier": [
+                {
+                    "type": "IdentityObject",
+                    "identityType": "name",
+                    "hashed": False,
+                    "identityHash": snapshot["learner_name"],
+                },
+                {
+                    "type": "IdentityObject",
+                    "identityType": "emailAddress",
+                    "hashed": True,
+                    "identityHash": identity_hash(email, salt),
+                    "salt": salt,
+                },
+            ],
+            "activityEndDate": _timestamp(claim.claimed_at),
+            "creditsEarned": _number(claim.amount),
+            "result": [
+                {
+                    "type": ["Result"],
+                    "resultDescription": credit_type_result,
+                    "value": snapshot["credit_type_label"],
+                    "status": "Completed",
+                }
+            ],
+            "achievement": {
+                "id": achievement_url,
+                "type": ["Achievement"],
+                "achievementType": "CertificateOfCompletion",
+                "name": snapshot["activity_title"],
+                "description": activity.summary,
+                "criteria": {"id": achievement_url, "narrative": CRITERIA},
+                "creditsAvailable": _number(activity.max_credits),
+                "fieldOfStudy": activity.topic,
+                "resultDescription": [
+                    {
+                        "id": credit_type_result,
+                        "type": ["ResultDescription"],
+                        "name": "Credit type",
+                        "resultType": "Status",
+                        "allowedValue": [label for _value, label in CreditType.choices],
+                    }
+                ],
+                "inLanguage": "en",
+            },
+        },
+        "credentialStatus": {
+            "id": f"{status_list_url(certificate.status_list_id)}#{certificate.status_index}",
+            "type": "BitstringStatusListEntry",
+            "statusPurpose": "revocation",
+            "statusListIndex": str(certificate.status_index),
+            "statusListCredential": status_list_url(certificate.status_list_id),
+        },
+    }
+
+
+def encoded_list(indices, *, size: int = STATUS_LIST_SIZE) -> str:
+    """The bitstring with these indices set, GZIP-compressed and base64url-encoded as a multibase ('u') string.
+
+    Index 0 is the first (most significant) bit of the first byte, as the
+    Bitstring Status List specification has it. The GZIP header carries no
+    timestamp, so the same list always encodes the same way.
+    """
+    bits = bytearray(size // 8)
+    for index in indices:
+        bits[index // 8] |= 0x80 >> (index % 8)
+    compressed = gzip.compress(bytes(bits), compresslevel=9, mtime=0)
+    return "u" + base64.urlsafe_b64encode(compressed).rstrip(b"=").decode()
+
+
+def decoded_list(encoded: str) -> bytes:
+    if not encoded.startswith("u"):
+        raise ValueError("An encoded status list is a base64url multibase string starting with 'u'.")
+    text = encoded[1:]
+    return gzip.decompress(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
+
+
+def status_list_credential(*, number: int, revoked_indices, valid_from: datetime) -> dict:
+    """A BitstringStatusListCredential (purpose revocation), unsigned."""
+    url = status_list_url(number)
+    return {
+        "@context": [CREDENTIALS_V2],
+        "id": url,
+        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+        "issuer": site_did(),
+        "validFrom": _timestamp(valid_from),
+        "credentialSubject": {
+            "id": f"{url}#list",
+            "type": "BitstringStatusList",
+            "statusPurpose": "revocation",
+            "encodedList": encoded_list(revoked_indices),
+        },
+    }
+
+
+def linkedin_add_to_profile_url(certificate: Certificate) -> str:
+    """LinkedIn's "Add to profile" link, filled in with the certificate as a licence or certification."""
+    snapshot = certificate.snapshot
+    issued = datetime.fromisoformat(snapshot["issued_at"])
+    query = {
+        "startTask": "CERTIFICATION_NAME",
+        "name": snapshot["activity_title"],
+        "organizationName": snapshot["provider"],
+        "issueYear": issued.year,
+        "issueMonth": issued.month,
+        "certUrl": snapshot["verify_url"],
+        "certId": snapshot["number"],
+    }
+    return f"{LINKEDIN_ADD_TO_PROFILE}?{urlencode(query)}"
