@@ -7,7 +7,7 @@ PORT ?= 8000
 INSTALLED := $(VENV)/.installed
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo "sudo ")
 
-.PHONY: run serve test lint format install system-check browser-check node-check migrate clean
+.PHONY: run serve test lint format install fonts system-check browser-check node-check pdf-tools-check migrate clean
 # A half-made venv must not look finished to the next `make`.
 .DELETE_ON_ERROR:
 
@@ -18,6 +18,7 @@ run: install system-check
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0; \
 	$(BIN)/python manage.py load_demo; \
 	$(BIN)/python manage.py credential_key --development; \
+	$(BIN)/python manage.py pdf_signing_certificate --development; \
 	$(BIN)/python manage.py task_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	echo "Serving on http://127.0.0.1:$(PORT)/ with the email worker beside it (Ctrl+C stops both)"; \
@@ -37,7 +38,7 @@ serve: install system-check
 	$(BIN)/gunicorn cme.wsgi:application --workers $${WEB_WORKERS:-3} --bind $${BIND:-127.0.0.1:8000} \
 		--access-logfile -
 
-test: install system-check browser-check node-check
+test: install system-check browser-check node-check pdf-tools-check
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install
@@ -48,7 +49,7 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-install: $(INSTALLED)
+install: $(INSTALLED) fonts
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || \
@@ -62,6 +63,11 @@ $(INSTALLED): $(BIN)/python requirements.txt requirements-dev.txt
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	@touch $@
+
+# Certificates print every name in fonts from Debian's fonts-noto-core and fonts-noto-cjk, copied
+# into print-fonts/ (cme/print_fonts.py); without them it stops with the apt-get line.
+fonts: $(INSTALLED)
+	@$(BIN)/python -m cme.print_fonts
 
 # WeasyPrint loads Pango at import time; without it certificates cannot render. It subsets
 # fonts with HarfBuzz-Subset when present (three times faster than its fallback, and the
@@ -83,6 +89,18 @@ browser-check:
 		echo "Install them with:"; \
 		echo "    $(SUDO)apt-get install -y chromium"; \
 		if [ "$$CI" = "true" ]; then echo "CI=true: a missing browser is a failure."; exit 1; fi; \
+		echo ""; \
+	fi
+
+# Poppler's pdfsig checks the certificate PDFs' signatures as a second validator beside pyHanko's;
+# without it those checks are skipped, except in CI.
+pdf-tools-check:
+	@if ! command -v pdfsig >/dev/null; then \
+		echo ""; \
+		echo "Poppler's pdfsig is not installed, so its signature checks will be skipped."; \
+		echo "Install it with:"; \
+		echo "    $(SUDO)apt-get install -y poppler-utils"; \
+		if [ "$$CI" = "true" ]; then echo "CI=true: a missing pdfsig is a failure."; exit 1; fi; \
 		echo ""; \
 	fi
 

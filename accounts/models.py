@@ -8,7 +8,7 @@ from django.db.models.functions import Lower
 from django_countries.fields import CountryField
 
 from accounts.regions import us_jurisdiction_code
-from accounts.validators import validate_identifier, validate_npi, validate_printable_text
+from accounts.validators import validate_identifier, validate_npi, validate_printed_text
 
 
 class Degree(models.TextChoices):
@@ -87,23 +87,23 @@ class User(AbstractUser):
         max_length=150,
         blank=True,
         help_text="As it should appear on your certificates.",
-        validators=[validate_printable_text],
+        validators=[validate_printed_text],
     )
     last_name = models.CharField(
         "last name",
         max_length=150,
         blank=True,
         help_text="As it should appear on your certificates.",
-        validators=[validate_printable_text],
+        validators=[validate_printed_text],
     )
 
     degree = models.CharField("degree / credential", max_length=10, choices=Degree.choices, blank=True)
     degree_other = models.CharField(
-        "other degree / credential", max_length=50, blank=True, validators=[validate_printable_text]
+        "other degree / credential", max_length=50, blank=True, validators=[validate_printed_text]
     )
     profession = models.CharField(max_length=20, choices=Profession.choices, blank=True)
     specialty = models.CharField(
-        max_length=100, blank=True, help_text="For example: Medical oncology.", validators=[validate_printable_text]
+        max_length=100, blank=True, help_text="For example: Medical oncology.", validators=[validate_printed_text]
     )
     npi = models.CharField(
         "NPI",

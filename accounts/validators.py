@@ -5,6 +5,8 @@ import unicodedata
 
 from django.core.exceptions import ValidationError
 
+from cme import print_fonts
+
 # CMS defines the NPI check digit as Luhn over the ten digits prefixed with
 # 80840, the card-issuer prefix assigned to US health identifiers.
 _NPI_LUHN_PREFIX = "80840"
@@ -85,4 +87,27 @@ def validate_identifier(value: str) -> None:
         raise ValidationError(
             "Use the ID as it is printed: letters and digits, with - . / or a space between them.",
             code="identifier",
+        )
+
+
+def validate_printed_text(value: str) -> None:
+    """Text printed in PDFs: printable as typed, and every character in one of the fonts PDFs are set in.
+
+    The fonts (cme.print_fonts) cover Latin with every diacritic, Greek, Cyrillic,
+    Arabic, Hebrew, Armenian, Georgian, Ethiopic, the main scripts of India, Thai,
+    Chinese, Japanese and Korean; a character outside them (an emoji, a rare
+    script) would print as an empty box.
+    """
+    validate_printable_text(value)
+    uncovered = [char for char in print_fonts.uncovered(value) if char not in _JOINERS]
+    if uncovered:
+        raise ValidationError(
+            "Certificates cannot print %(characters)s: no font they are set in has %(it)s. This text is printed on "
+            "certificates and transcripts; use letters of a script they print (Latin, Greek, Cyrillic, Arabic, "
+            "Hebrew, Armenian, Georgian, Ethiopic, the main scripts of India, Thai, Chinese, Japanese or Korean).",
+            code="unprinted_character",
+            params={
+                "characters": ", ".join(f"{char} {_describe(char)}" for char in uncovered),
+                "it": "it" if len(uncovered) == 1 else "them",
+            },
         )

@@ -5,7 +5,8 @@ Run with the project's venv from the repository root:
     .venv/bin/python bench/certificate.py [--runs 60]
 
 "certificate render" times what the app does for each certificate: the
-template, the QR code, the PDF and its SHA-256. "weasyprint floor" times
+template, the QR code, the PDF with the credential embedded, its PAdES
+signature and its SHA-256. "weasyprint floor" times
 WeasyPrint's own HTML(...).write_pdf() on the final HTML that render produced,
 with the same stylesheet, fonts and PDF options. The two are measured in
 alternation after a warm-up, so drift on a shared machine hits both alike.
@@ -53,8 +54,12 @@ SNAPSHOT = {
 }
 
 
+# A credential of a typical size (what services.certificate_credential issues is about 3.5 KB).
+CREDENTIAL_JSON = '{"type": ["VerifiableCredential", "OpenBadgeCredential"], "padding": "' + "x" * 3400 + '"}'
+
+
 def app_render() -> bytes:
-    content, _digest = pdf.render_certificate(SNAPSHOT)
+    content, _digest = pdf.render_certificate(SNAPSHOT, credential_json=CREDENTIAL_JSON)
     return content
 
 
@@ -62,7 +67,7 @@ def weasyprint_alone(html: str) -> bytes:
     font_config, fetcher = pdf._fonts_and_fetcher()
     document = HTML(string=html, base_url=pdf.STATIC_DIR.as_uri() + "/", url_fetcher=fetcher)
     return document.write_pdf(
-        stylesheets=[pdf._stylesheet("print-fonts.css"), pdf._stylesheet("certificate.css")],
+        stylesheets=[pdf._print_fonts(), pdf._stylesheet("certificate.css")],
         font_config=font_config,
         pdf_identifier=SNAPSHOT["number"].encode(),
         **pdf.PDF_OPTIONS,
@@ -80,7 +85,17 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=60)
     parser.add_argument("--warmup", type=int, default=8)
+    parser.add_argument(
+        "--names",
+        nargs="*",
+        default=[],
+        help="Also render the certificate for these learner names (e.g. a CJK one), alternating with the default, "
+        "and print each one's PDF size and median render time",
+    )
     args = parser.parse_args()
+    if args.names:
+        compare_names(args)
+        return
 
     html = pdf.certificate_html(SNAPSHOT)
     for _ in range(args.warmup):
@@ -104,6 +119,28 @@ def main() -> None:
         f"certificate render median {app_median:.1f} ms; weasyprint floor {floor_median:.1f} ms; "
         f"ratio {app_median / floor_median:.2f}"
     )
+
+
+def compare_names(args) -> None:
+    names = [SNAPSHOT["learner_name"], *args.names]
+    snapshots = {name: {**SNAPSHOT, "learner_name": name} for name in names}
+
+    def render(name: str) -> bytes:
+        return pdf.render_certificate(snapshots[name], credential_json=CREDENTIAL_JSON)[0]
+
+    for _ in range(args.warmup):
+        for name in names:
+            render(name)
+    times = {name: [] for name in names}
+    for _ in range(args.runs):
+        for name in names:
+            times[name].append(timed(lambda name=name: render(name))[0])
+    baseline = statistics.median(times[names[0]])
+    print(f"runs {args.runs} after {args.warmup} warm-up, names rendered in turn")
+    for name in names:
+        median = statistics.median(times[name])
+        print(f"{name}: PDF {len(render(name)) / 1024:.1f} KiB; render median {median:.1f} ms; "
+              f"ratio to {names[0]!r} {median / baseline:.2f}")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -48,6 +48,7 @@ from weasyprint import HTML  # noqa: E402
 
 from credits import pdf  # noqa: E402
 from credits.selectors import EXTERNAL_CREDIT_LIMIT, printable, transcript  # noqa: E402
+from credits.services import _status_places  # noqa: E402 (places in the status lists, as claims take them)
 
 
 def longest(text: str, length: int) -> str:
@@ -133,10 +134,12 @@ def build(*, email: str, external: int, claims: int, text: str = "latin"):
                     earned_on=today - timedelta(days=external + number))
         for number, claim in enumerate(claim_rows)
     )  # fmt: skip
+    places = _status_places(count=len(claim_rows))
     Certificate.objects.bulk_create(
         Certificate(claim=claim, number=f"CME-{today.year}-{claim.pk:06d}", verification_code=f"{user.pk}-{number}",
-                    snapshot={}, pdf_sha256="0" * 64, issued_at=timezone.now())
-        for number, claim in enumerate(claim_rows)
+                    snapshot={}, pdf_sha256="0" * 64, issued_at=timezone.now(), status_list_id=place[0],
+                    status_index=place[1])
+        for number, (claim, place) in enumerate(zip(claim_rows, places, strict=True))
     )  # fmt: skip
     length = {field: ExternalCredit._meta.get_field(field).max_length for field in FIELDS}
     ExternalCredit.objects.bulk_create(
@@ -161,7 +164,7 @@ def weasyprint_alone(html: str) -> bytes:
     font_config, fetcher = pdf._fonts_and_fetcher()
     document = HTML(string=html, base_url=pdf.STATIC_DIR.as_uri() + "/", url_fetcher=fetcher)
     return document.write_pdf(
-        stylesheets=[pdf._stylesheet("print-fonts.css"), pdf._stylesheet("transcript.css")],
+        stylesheets=[pdf._print_fonts(), pdf._stylesheet("transcript.css")],
         font_config=font_config,
         pdf_identifier=b"transcript",
         **pdf.PDF_OPTIONS,

@@ -1,5 +1,7 @@
 from django.conf import settings
-from django.core.checks import Tags, Warning, register
+from django.core.checks import Error, Tags, Warning, register
+
+from cme import print_fonts
 
 _PER_PROCESS_CACHES = {
     "django.core.cache.backends.locmem.LocMemCache",
@@ -65,6 +67,22 @@ def staff_two_factor_enforced(app_configs, **kwargs):
                 "STAFF_REQUIRE_2FA is off, so staff can open the admin with a password alone.",
                 hint="Unset STAFF_REQUIRE_2FA (it defaults to true) so staff must enrol an authenticator app.",
                 id="cme.W004",
+            )
+        ]
+    return []
+
+
+@register()
+def print_fonts_installed(app_configs, **kwargs):
+    """Certificates print names in every script only with every printed face in place; never by the system's chance."""
+    missing = print_fonts.missing()
+    if missing:
+        return [
+            Error(
+                f"The fonts PDFs are printed in are missing: {', '.join(path.name for path in missing)}.",
+                hint=f"Install Debian's {print_fonts.DEBIAN_PACKAGES} and run `python -m cme.print_fonts` "
+                "(make does both checks).",
+                id="cme.E001",
             )
         ]
     return []

@@ -236,6 +236,12 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
 # and kept in .credential-signing-key; `check --deploy` requires one in production.
 CREDENTIAL_SIGNING_KEY = env_str("CREDENTIAL_SIGNING_KEY")
 CREDENTIAL_RETIRED_KEYS = env_list("CREDENTIAL_RETIRED_KEYS", [])
+# Certificate PDFs are signed (PAdES, credentials.pades) with the provider's document-signing
+# certificate: PEM files, the certificate file holding the signer's certificate then its chain.
+# In development a self-signed pair is made once in .pdf-signing/; `check --deploy` requires these.
+PDF_SIGNING_KEY_FILE = env_str("PDF_SIGNING_KEY_FILE")
+PDF_SIGNING_CERTIFICATE_FILE = env_str("PDF_SIGNING_CERTIFICATE_FILE")
+PDF_SIGNING_KEY_PASSWORD = env_str("PDF_SIGNING_KEY_PASSWORD")
 # Where django.core.mail.backends.filebased.EmailBackend writes (bench/load.py reads it).
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH")
 # Mail is queued (notifications.services.email_queue) and sent by a background

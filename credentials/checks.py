@@ -3,6 +3,7 @@ from django.core.checks import Error, Tags, register
 from django.core.exceptions import ImproperlyConfigured
 
 from credentials.keys import retired_public_keys, signing_key
+from credentials.pades import signer
 
 
 @register(Tags.security, deploy=True)
@@ -21,3 +22,19 @@ def signing_key_configured(app_configs, **kwargs):
         except ImproperlyConfigured as error:
             errors.append(Error(str(error), id="credentials.E002"))
     return errors
+
+
+@register(Tags.security, deploy=True)
+def pdf_signing_configured(app_configs, **kwargs):
+    """A production site signs certificate PDFs with the provider's certificate, never a development pair."""
+    if not settings.DEBUG and not (settings.PDF_SIGNING_KEY_FILE and settings.PDF_SIGNING_CERTIFICATE_FILE):
+        return [Error(
+            "PDF_SIGNING_KEY_FILE and PDF_SIGNING_CERTIFICATE_FILE are not set: certificate PDFs cannot be signed.",
+            hint="Use the provider's document-signing certificate, or make a self-signed pair with "
+            "`python manage.py pdf_signing_certificate --out-dir DIR`.", id="credentials.E003",
+        )]  # fmt: skip
+    try:
+        signer()
+    except ImproperlyConfigured as error:
+        return [Error(str(error), id="credentials.E004")]
+    return []

@@ -9,7 +9,6 @@ double differ, so a float 1.0 would break the signature there.
 
 import base64
 import gzip
-import hashlib
 from datetime import UTC, datetime
 from decimal import Decimal
 from urllib.parse import urlencode
@@ -19,8 +18,8 @@ from django.urls import reverse
 
 from credentials.did import site_did
 from credentials.jsonld import CREDENTIALS_V2, OPEN_BADGES_V3
-from credits.models import STATUS_LIST_SIZE, Certificate, CreditType
-from credits.wording import credit_line
+from credits.models import STATUS_LIST_SIZE, Certificate
+from credits.wording import credit_line, is_physician_credit
 
 CRITERIA = (
     "Read the activity, pass its post-test, complete the evaluation and attest to the credit claimed, "
@@ -45,11 +44,6 @@ def status_list_url(number: int) -> str:
     return settings.SITE_URL + reverse("credits:status_list", args=[number])
 
 
-def identity_hash(email: str, salt: str) -> str:
-    """Open Badges' hashed identity: 'sha256$' and the hex SHA-256 of the address followed by the salt."""
-    return "sha256$" + hashlib.sha256((email.strip().lower() + salt).encode()).hexdigest()
-
-
 def issuer_profile(provider) -> dict:
     return {
         "id": site_did(),
@@ -60,19 +54,24 @@ def issuer_profile(provider) -> dict:
     }
 
 
-def open_badge_credential(certificate: Certificate, *, email: str, salt: str) -> dict:
+def open_badge_credential(certificate: Certificate) -> dict:
     """The OpenBadgeCredential for a certificate, unsigned.
 
-    The learner is named as the certificate prints them and identified by a
-    salted hash of their email address, never the address itself: whoever holds
-    the credential and knows the address can check it, nobody can read it off.
-    The words come from the certificate's frozen snapshot; the activity's
-    summary and maximum credit are read as they are when the credential is issued.
+    The learner is identified as the certificate and its verification page name
+    them, and by nothing else: anyone may hold the credential (it is public at the
+    verification link), and even a salted hash of an email address is confirmed
+    in a moment by whoever can guess the address from the name. The words come from
+    the certificate's frozen snapshot, as do the activity's summary, topic and
+    maximum credit for certificates issued since the snapshot kept them.
+
+    Credit earned is stated only for AMA PRA Category 1 Credit™: a certificate of
+    participation records time, not credit, and says so in its result.
     """
     snapshot, claim = certificate.snapshot, certificate.claim
     activity = claim.activity
+    max_credits = Decimal(snapshot.get("max_credits") or activity.max_credits)
     achievement_url = settings.SITE_URL + reverse("journey:activity", args=[activity.slug])
-    credit_type_result = f"{achievement_url}#credit-type"
+    credit_type_result = f"{achievement_url}#credit-awarded"
     issued = _timestamp(certificate.issued_at)
     return {
         "@context": [CREDENTIALS_V2, OPEN_BADGES_V3],
@@ -93,21 +92,14 @@ def open_badge_credential(certificate: Certificate, *, email: str, salt: str) ->
                     "hashed": False,
                     "identityHash": snapshot["learner_name"],
                 },
-                {
-                    "type": "IdentityObject",
-                    "identityType": "emailAddress",
-                    "hashed": True,
-                    "identityHash": identity_hash(email, salt),
-                    "salt": salt,
-                },
             ],
             "activityEndDate": _timestamp(claim.claimed_at),
-            "creditsEarned": _number(claim.amount),
+            **({"creditsEarned": _number(claim.amount)} if is_physician_credit(claim.credit_type) else {}),
             "result": [
                 {
                     "type": ["Result"],
                     "resultDescription": credit_type_result,
-                    "value": snapshot["credit_type_label"],
+                    "value": credit_line(snapshot),
                     "status": "Completed",
                 }
             ],
@@ -116,17 +108,16 @@ def open_badge_credential(certificate: Certificate, *, email: str, salt: str) ->
                 "type": ["Achievement"],
                 "achievementType": "CertificateOfCompletion",
                 "name": snapshot["activity_title"],
-                "description": activity.summary,
+                "description": snapshot.get("activity_summary", activity.summary),
                 "criteria": {"id": achievement_url, "narrative": CRITERIA},
-                "creditsAvailable": _number(activity.max_credits),
-                "fieldOfStudy": activity.topic,
+                "creditsAvailable": _number(max_credits),
+                "fieldOfStudy": snapshot.get("activity_topic", activity.topic),
                 "resultDescription": [
                     {
                         "id": credit_type_result,
                         "type": ["ResultDescription"],
-                        "name": "Credit type",
+                        "name": "Credit awarded",
                         "resultType": "Status",
-                        "allowedValue": [label for _value, label in CreditType.choices],
                     }
                 ],
                 "inLanguage": "en",

@@ -1,3 +1,5 @@
+import hashlib
+
 from django import forms
 from django.utils import timezone
 
@@ -226,3 +228,31 @@ class TranscriptFilterForm(forms.Form):
         if cleaned.get("start") and cleaned.get("end") and cleaned["start"] > cleaned["end"]:
             raise forms.ValidationError("The start date must be on or before the end date.")
         return cleaned
+
+
+# A certificate PDF is tens of kilobytes; anything far larger is not one, and is not read.
+UPLOADED_CERTIFICATE_LIMIT = 5 * 1024 * 1024
+
+
+class CertificateFileForm(forms.Form):
+    """A PDF someone was given, to compare with the file issued for a certificate."""
+
+    certificate_file = forms.FileField(
+        label="Certificate PDF",
+        help_text="Choose the PDF file you were given. It is compared with the file we issued and not kept.",
+    )
+
+    def clean_certificate_file(self):
+        upload = self.cleaned_data["certificate_file"]
+        if upload.size > UPLOADED_CERTIFICATE_LIMIT:
+            raise forms.ValidationError(
+                f"This file is {upload.size / 1024 / 1024:.1f} MB; a certificate PDF is far smaller. "
+                "Choose the certificate's PDF file."
+            )
+        return upload
+
+    def sha256(self) -> str:
+        digest = hashlib.sha256()
+        for chunk in self.cleaned_data["certificate_file"].chunks():
+            digest.update(chunk)
+        return digest.hexdigest()

@@ -16,7 +16,7 @@ from django.db.models.functions import Mod
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.validators import validate_printable_text
+from accounts.validators import validate_printable_text, validate_printed_text
 
 # Bounds on what a learner may self-report: nobody practising today earned CME
 # before 1950, and no single activity is worth more than 100 credits; anything
@@ -263,8 +263,8 @@ class ExternalCredit(models.Model):
     """Credit the learner earned elsewhere and recorded here themselves; never verified by us."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="external_credits")
-    title = models.CharField(max_length=200, validators=[validate_printable_text])
-    provider = models.CharField(max_length=200, validators=[validate_printable_text])
+    title = models.CharField(max_length=200, validators=[validate_printed_text])
+    provider = models.CharField(max_length=200, validators=[validate_printed_text])
     completed_on = models.DateField(
         validators=[
             MinValueValidator(
@@ -277,7 +277,7 @@ class ExternalCredit(models.Model):
     credit_type = models.CharField(
         max_length=100,
         help_text="e.g. AMA PRA Category 1 Credit™, ABIM MOC points",
-        validators=[validate_printable_text],
+        validators=[validate_printed_text],
     )
     amount = models.DecimalField(
         max_digits=5,

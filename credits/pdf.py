@@ -9,6 +9,7 @@ least of all to the app itself.
 import hashlib
 import mimetypes
 import os
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -17,9 +18,12 @@ import segno
 from django.conf import settings
 from django.template.loader import render_to_string
 from fontTools.ttLib import TTFont
-from weasyprint import CSS, HTML
+from weasyprint import CSS, HTML, Attachment
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from cme import print_fonts
+from credentials.pades import sign_pdf
 
 STATIC_DIR = Path(settings.BASE_DIR) / "static"
 PDF_OPTIONS = {"pdf_variant": "pdf/a-3u", "pdf_tags": True}
@@ -32,14 +36,15 @@ os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
 
 
 class StaticFileFetcher(URLFetcher):
-    """Serves files under the app's static folder; every other URL is refused."""
+    """Serves files under the app's static folder and the printed fonts; every other URL is refused."""
 
     def fetch(self, url, headers=None):
         parts = urlsplit(url)
         if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
             raise ValueError(f"Certificates load local static files only, not {url!r}.")
         path = Path(unquote(parts.path)).resolve()
-        if not path.is_relative_to(STATIC_DIR.resolve()) or not path.is_file():
+        allowed = (STATIC_DIR.resolve(), print_fonts.PRINT_FONTS_DIR.resolve())
+        if not any(path.is_relative_to(folder) for folder in allowed) or not path.is_file():
             raise ValueError(f"Certificates load local static files only, not {url!r}.")
         content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": content_type})
@@ -56,6 +61,13 @@ def _stylesheet(name: str) -> CSS:
     return CSS(filename=str(STATIC_DIR / "css" / name), font_config=font_config, url_fetcher=fetcher)
 
 
+@cache
+def _print_fonts() -> CSS:
+    """The printed faces (cme.print_fonts) and the family list every document is set in."""
+    font_config, fetcher = _fonts_and_fetcher()
+    return CSS(string=print_fonts.font_face_css(), font_config=font_config, url_fetcher=fetcher)
+
+
 def qr_svg(url: str) -> str:
     # A fixed mask skips scoring all eight candidates, a third of the QR's cost;
     # any mask yields a valid code, and error level M leaves scanning margin.
@@ -64,18 +76,27 @@ def qr_svg(url: str) -> str:
 
 
 def certificate_html(snapshot: dict) -> str:
-    return render_to_string("credits/certificate_pdf.html", {"c": snapshot, "qr_svg": qr_svg(snapshot["verify_url"])})
+    context = {
+        "c": snapshot,
+        "qr_svg": qr_svg(snapshot["verify_url"]),
+        # Han characters are drawn as the name's language draws them (kana: Japanese, Hangul: Korean).
+        "name_language": print_fonts.language_of(snapshot["learner_name"]),
+    }
+    return render_to_string("credits/certificate_pdf.html", context)
 
 
-def html_to_pdf(html: str, *, identifier: str, stylesheet: str = "certificate.css") -> bytes:
+def html_to_pdf(
+    html: str, *, identifier: str, stylesheet: str | None = "certificate.css", attachments: list[Attachment] = ()
+) -> bytes:
     font_config, fetcher = _fonts_and_fetcher()
     document = HTML(string=html, base_url=STATIC_DIR.as_uri() + "/", url_fetcher=fetcher)
     # A fixed identifier (and the issue date in the HTML metadata) makes the
     # output depend on the snapshot alone, so a lost file is rebuilt identically.
     return document.write_pdf(
-        stylesheets=[_stylesheet("print-fonts.css"), _stylesheet(stylesheet)],
+        stylesheets=[_print_fonts(), *([_stylesheet(stylesheet)] if stylesheet else [])],
         font_config=font_config,
         pdf_identifier=identifier.encode(),
+        attachments=list(attachments),
         **PDF_OPTIONS,
     )
 
@@ -123,7 +144,31 @@ def render_transcript(*, user, transcript, generated, start=None, end=None) -> b
     return html_to_pdf(html, identifier=f"transcript-{user.pk}", stylesheet="transcript.css")
 
 
-def render_certificate(snapshot: dict) -> tuple[bytes, str]:
-    """(PDF bytes, their SHA-256) for a certificate snapshot."""
-    pdf = html_to_pdf(certificate_html(snapshot), identifier=snapshot["number"])
-    return pdf, hashlib.sha256(pdf).hexdigest()
+CREDENTIAL_ATTACHMENT = "open-badge-credential.json"
+
+
+def render_certificate(snapshot: dict, *, credential_json: str) -> tuple[bytes, str]:
+    """(PDF bytes, their SHA-256) for a certificate snapshot: PDF/A-3u with the Open Badges credential embedded as an
+    associated file, signed by the provider's certificate at the moment of issue.
+
+    Everything comes from the snapshot and the credential as issued, so a lost file
+    is rebuilt byte for byte (while the signing certificate stays the same).
+    """
+    issued_at = datetime.fromisoformat(snapshot["issued_at"])
+    credential = Attachment(
+        string=credential_json,
+        name=CREDENTIAL_ATTACHMENT,
+        description=f"Certificate {snapshot['number']} as a signed Open Badges 3.0 credential",
+        created=issued_at.astimezone(UTC),
+        modified=issued_at.astimezone(UTC),
+        relationship="Data",
+    )
+    unsigned = html_to_pdf(certificate_html(snapshot), identifier=snapshot["number"], attachments=[credential])
+    signed = sign_pdf(
+        unsigned,
+        signing_time=issued_at,
+        document_id=snapshot["number"],
+        reason=f"Certificate {snapshot['number']} issued by {snapshot['provider']}",
+        location=urlsplit(snapshot["verify_url"]).hostname or "",
+    )
+    return signed, hashlib.sha256(signed).hexdigest()

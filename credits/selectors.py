@@ -1,6 +1,8 @@
 """Reads: credit amounts, certificates and the transcript. Whether a learner may claim is the journey's rule."""
 
+import hashlib
 import json
+import secrets
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -119,28 +121,37 @@ def certificate_for_verification(*, code: str) -> Certificate | None:
     return Certificate.objects.select_related("claim").filter(verification_code=code).first()
 
 
+def issued_file_matches(*, certificate: Certificate, sha256: str) -> bool | None:
+    """Whether a file with this SHA-256 is exactly the PDF issued for the certificate; None if none was issued yet."""
+    if not certificate.pdf_sha256:
+        return None
+    return secrets.compare_digest(sha256, certificate.pdf_sha256)
+
+
 def status_list_json(*, number: int) -> str | None:
     """The signed BitstringStatusListCredential of list `number` as JSON text, or None if there is no such list.
 
     Built from the certificates' own revocations, so a revocation shows in the
-    list the moment it commits. Revocations are only ever added, so the count
-    and the latest moment name the list's state: the signed text is cached under
-    them (and the signing key), and its validFrom and proof time are that latest
-    moment, so one state always signs to the same text.
+    list the moment it commits. The signed text is cached under a digest of the
+    revoked places, the list's URL and the signing key, and its validFrom and
+    proof time are the latest revocation's, so one state always signs to the same
+    text and any other state, however it came about, signs anew.
     """
     status_list = StatusList.objects.filter(number=number).first()
     if status_list is None:
         return None
     revoked = Certificate.objects.filter(status_list=status_list, revoked_at__isnull=False)
-    state = revoked.aggregate(count=Count("pk"), latest=Max("revoked_at"))
-    changed = max(filter(None, [state["latest"], status_list.created_at])).replace(microsecond=0)
+    indices = sorted(revoked.values_list("status_index", flat=True))
+    latest = revoked.aggregate(latest=Max("revoked_at"))["latest"]
+    changed = max(filter(None, [latest, status_list.created_at])).replace(microsecond=0)
     method = current_verification_method()
-    key = f"credits:status-list:{number}:{state['count']}:{changed.timestamp()}:{method}"
+    state = hashlib.sha256(
+        json.dumps([badges.status_list_url(number), method, changed.isoformat(), indices]).encode()
+    ).hexdigest()
+    key = f"credits:status-list:{number}:{state}"
     if (text := cache.get(key)) is not None:
         return text
-    unsigned = badges.status_list_credential(
-        number=number, revoked_indices=revoked.values_list("status_index", flat=True), valid_from=changed
-    )
+    unsigned = badges.status_list_credential(number=number, revoked_indices=indices, valid_from=changed)
     signed = sign(unsigned, private_key=signing_key(), verification_method=method, created=unsigned["validFrom"])
     text = json.dumps(signed, indent=2)
     cache.set(key, text, STATUS_LIST_CACHE_SECONDS)

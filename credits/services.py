@@ -309,6 +309,9 @@ def _snapshot(*, claim: CreditClaim, number: str, code: str, issued_at) -> dict:
         "activity_title": activity.title,
         "activity_slug": activity.slug,
         "activity_type": activity.activity_type,
+        "activity_summary": activity.summary,
+        "activity_topic": activity.topic,
+        "max_credits": f"{activity.max_credits:.2f}",
         "provider": activity.provider.name,
         "credit_type": claim.credit_type,
         "credit_type_label": claim.get_credit_type_display(),
@@ -534,8 +537,7 @@ def _issue_certificate(claim: CreditClaim) -> Certificate:
 
 
 def certificate_file_issue(*, certificate: Certificate) -> bytes:
-    """After the claim commits: issue the credential, render the PDF, record its hash, store it and email it."""
-    certificate_credential(certificate=certificate)
+    """After the claim commits: issue the credential, render the PDF with it, record its hash, store it and email it."""
     content = certificate_pdf_bytes(certificate=certificate)
     _email_certificate(certificate, content)
     return content
@@ -571,7 +573,9 @@ def certificate_pdf_bytes(*, certificate: Certificate) -> bytes:
     if certificate.pdf and default_storage.exists(certificate.pdf.name):
         with certificate.pdf.open("rb") as stored:
             return stored.read()
-    content, digest = pdf.render_certificate(certificate.snapshot)
+    content, digest = pdf.render_certificate(
+        certificate.snapshot, credential_json=certificate_credential(certificate=certificate)
+    )
     if not certificate.pdf_sha256:
         # The first render is the issued document: its hash is recorded once, and
         # every later rebuild must match it.
@@ -593,11 +597,11 @@ def certificate_credential(*, certificate: Certificate) -> str:
 
     Signed with the site's current key. The first caller's text is kept (a
     conditional UPDATE, like the PDF's hash), so two first requests at once still
-    hand out one credential; the email it hashes is the learner's address then.
+    hand out one credential.
     """
     if certificate.credential_json:
         return certificate.credential_json
-    unsigned = badges.open_badge_credential(certificate, email=certificate.claim.user.email, salt=secrets.token_hex(16))
+    unsigned = badges.open_badge_credential(certificate)
     signed = sign(
         unsigned,
         private_key=signing_key(),

@@ -11,10 +11,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from credits import badges, pdf
-from credits.forms import ExternalCreditForm, FollowUpForm, TranscriptFilterForm
+from credits.forms import CertificateFileForm, ExternalCreditForm, FollowUpForm, TranscriptFilterForm
 from credits.models import ExternalCredit
 from credits.selectors import (
     EXTERNAL_CREDIT_LIMIT,
@@ -22,6 +22,7 @@ from credits.selectors import (
     certificate_for_verification,
     followup_commitments,
     followup_for_owner,
+    issued_file_matches,
     printable,
     status_list_json,
     transcript,
@@ -79,19 +80,37 @@ def certificate_credential_download(request: HttpRequest, number: str) -> HttpRe
     return response
 
 
-# A credential is JSON-LD: plain JSON unless the client asks for the VC or JSON-LD media type by name.
-CREDENTIAL_MEDIA_TYPES = ["application/json", "application/vc", "application/ld+json"]
+# A credential is JSON-LD: plain JSON unless the client asks for a VC or JSON-LD media type by name
+# (application/vc is VC 2.0's; application/vc+ld+json the name older verifiers ask for).
+CREDENTIAL_MEDIA_TYPES = ["application/json", "application/vc", "application/ld+json", "application/vc+ld+json"]
 
 
-def _credential_response(request: HttpRequest, text: str, *, cache_seconds: int | None = None) -> HttpResponse:
-    media_type = request.get_preferred_type(CREDENTIAL_MEDIA_TYPES) or CREDENTIAL_MEDIA_TYPES[0]
-    response = HttpResponse(text, content_type=f"{media_type}; charset=utf-8")
-    # Verifiers run in browsers too (a wallet, a verifier page on another site): anyone may read it.
+def _credential_type(request: HttpRequest) -> str | None:
+    """The credential media type the client prefers to HTML, if any; parameters (a JSON-LD profile) aside."""
+    offered = ["text/html", *CREDENTIAL_MEDIA_TYPES]
+    preferred = request.get_preferred_type(offered)
+    if preferred is None:
+        # Django matches a type with parameters only to the same parameters: try the bare types.
+        bare = [media.main_type + "/" + media.sub_type for media in request.accepted_types]
+        preferred = next((media_type for media_type in bare if media_type in offered), None)
+    return preferred if preferred in CREDENTIAL_MEDIA_TYPES else None
+
+
+def _open_to_verifiers(response: HttpResponse, *, cache_seconds: int | None = None) -> HttpResponse:
+    # Verifiers run in browsers too (a wallet, a verifier page on another site): anyone may read
+    # the answer, a refusal included, so that such a verifier can tell "not found" from a network error.
     response["Access-Control-Allow-Origin"] = "*"
     if cache_seconds is not None:
         response["Cache-Control"] = f"public, max-age={cache_seconds}"
     patch_vary_headers(response, ["Accept"])
     return response
+
+
+def _credential_response(request: HttpRequest, text: str, *, cache_seconds: int | None = None) -> HttpResponse:
+    media_type = _credential_type(request) or CREDENTIAL_MEDIA_TYPES[0]
+    return _open_to_verifiers(
+        HttpResponse(text, content_type=f"{media_type}; charset=utf-8"), cache_seconds=cache_seconds
+    )
 
 
 def _verification_allowed(request: HttpRequest) -> bool:
@@ -100,26 +119,39 @@ def _verification_allowed(request: HttpRequest) -> bool:
     return allauth_ratelimit.consume(request, app="allauth.account", action="verify_certificate", limit_get=True)
 
 
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 def verify(request: HttpRequest, code: str) -> HttpResponse:
-    """The public verification page; a client that asks for JSON (Accept) gets the certificate's credential."""
+    """The public verification page; it checks an uploaded PDF against the file issued, and a client that asks for
+    JSON (Accept) gets the certificate's credential."""
+    wants_credential = request.method != "POST" and _credential_type(request) is not None
     if not _verification_allowed(request):
-        return ratelimit.respond_429(request)
+        response = ratelimit.respond_429(request)
+        return _open_to_verifiers(response) if wants_credential else response
     certificate = certificate_for_verification(code=code)
-    wants_credential = request.get_preferred_type(["text/html", *CREDENTIAL_MEDIA_TYPES]) in CREDENTIAL_MEDIA_TYPES
     if wants_credential:
         response = _verified_credential(request, certificate)
     elif certificate is None:
         # Someone checking a certificate needs to hear that this code matches none, not "page not found".
         response = render(request, "credits/verify_unknown.html", {"code": code}, status=404)
     else:
+        file_form, file_check, status = CertificateFileForm(), None, 200
+        if request.method == "POST":
+            file_form = CertificateFileForm(request.POST, request.FILES)
+            if file_form.is_valid():
+                digest = file_form.sha256()
+                file_check = {"sha256": digest, "matches": issued_file_matches(certificate=certificate, sha256=digest)}
+                file_form = CertificateFileForm()
+            else:
+                status = 400
         context = {
             "certificate": certificate,
             "c": certificate.snapshot,
             "credit_line": credit_line(certificate.snapshot),
             "linkedin_url": None if certificate.is_revoked else badges.linkedin_add_to_profile_url(certificate),
+            "file_form": file_form,
+            "file_check": file_check,
         }
-        response = render(request, "credits/verify.html", context)
+        response = render(request, "credits/verify.html", context, status=status)
     patch_vary_headers(response, ["Accept"])
     response["X-Robots-Tag"] = "noindex"
     return response
@@ -129,7 +161,7 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
 def verify_credential(request: HttpRequest, code: str) -> HttpResponse:
     """The certificate's Open Badges credential, for anyone holding its verification link."""
     if not _verification_allowed(request):
-        return ratelimit.respond_429(request)
+        return _open_to_verifiers(ratelimit.respond_429(request))
     response = _verified_credential(request, certificate_for_verification(code=code))
     response["X-Robots-Tag"] = "noindex"
     return response
@@ -137,7 +169,11 @@ def verify_credential(request: HttpRequest, code: str) -> HttpResponse:
 
 def _verified_credential(request: HttpRequest, certificate) -> HttpResponse:
     if certificate is None:
-        return JsonResponse({"error": "No certificate has this verification code."}, status=404)
+        return _open_to_verifiers(JsonResponse({"error": "No certificate has this verification code."}, status=404))
+    if certificate.is_revoked and not certificate.credential_json:
+        # Revoked before its credential was ever issued: none is made now.
+        message = {"error": "This certificate was revoked and has no credential.", "revoked": True}
+        return _open_to_verifiers(JsonResponse(message, status=410))
     # A revoked certificate's credential is still served: its status list entry says it is revoked.
     return _credential_response(request, certificate_credential(certificate=certificate))
 
@@ -147,7 +183,7 @@ def status_list(request: HttpRequest, number: int) -> HttpResponse:
     """A signed revocation status list (Bitstring Status List), for verifiers checking a credential."""
     text = status_list_json(number=number)
     if text is None:
-        return JsonResponse({"error": "There is no status list with this number."}, status=404)
+        return _open_to_verifiers(JsonResponse({"error": "There is no status list with this number."}, status=404))
     # Verifiers may keep it a minute: a revocation reaches them within that.
     return _credential_response(request, text, cache_seconds=60)
 

@@ -17,4 +17,4 @@ def report_html(context: dict) -> str:
 def render_report(report: OutcomesReport, *, context: dict) -> bytes:
     """PDF bytes for a report; context is the page's (views.report_context) with the report in it."""
     identifier = f"outcomes-{report.activity.slug}-{report.period.slug or 'all'}"
-    return html_to_pdf(report_html(context), identifier=identifier, stylesheet="print-fonts.css")
+    return html_to_pdf(report_html(context), identifier=identifier, stylesheet=None)

@@ -40,3 +40,6 @@ TASKS = {"default": {"BACKEND": "tests.tasks.ImmediateBackend"}}
 CACHE_LEARNER_PAGES = True  # the suite checks what a learner's cached page shows
 # A fixed key for the suite, so no test makes a development key file.
 CREDENTIAL_SIGNING_KEY = "z3u2TxKHpigSrbszSutXMZsY9DX7Nvb8nvwNzhjoiWGe5JGR"
+# A fixed self-signed document-signing pair for the suite (made by `manage.py pdf_signing_certificate`).
+PDF_SIGNING_KEY_FILE = str(Path(__file__).parent / "data" / "pdf-signing" / "key.pem")
+PDF_SIGNING_CERTIFICATE_FILE = str(Path(__file__).parent / "data" / "pdf-signing" / "certificate.pem")

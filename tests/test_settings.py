@@ -20,6 +20,8 @@ PRODUCTION_ENV = {
     "DATABASE_URL": "postgres://cme@db.internal:5432/cme",
     "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
     "CREDENTIAL_SIGNING_KEY": "z3u2TxKHpigSrbszSutXMZsY9DX7Nvb8nvwNzhjoiWGe5JGR",
+    "PDF_SIGNING_KEY_FILE": str(Path(__file__).parent / "data" / "pdf-signing" / "key.pem"),
+    "PDF_SIGNING_CERTIFICATE_FILE": str(Path(__file__).parent / "data" / "pdf-signing" / "certificate.pem"),
 }
 
 
@@ -194,3 +196,9 @@ def test_sessions_and_the_cache_go_to_redis_when_it_is_configured():
     redis = manage("shell", "-c", code, **PRODUCTION_ENV, REDIS_URL="redis://127.0.0.1:6379/3")
     assert database.stdout.strip().splitlines()[-1] == "django.contrib.sessions.backends.db DatabaseCache"
     assert redis.stdout.strip().splitlines()[-1] == "django.contrib.sessions.backends.cache RedisCache"
+
+
+def test_the_deploy_check_requires_the_pdf_signing_certificate():
+    env = {**PRODUCTION_ENV, "PDF_SIGNING_KEY_FILE": "", "PDF_SIGNING_CERTIFICATE_FILE": ""}
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **env)
+    assert result.returncode != 0 and "credentials.E003" in result.stderr

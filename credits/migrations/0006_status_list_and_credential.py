@@ -18,7 +18,7 @@ STATUS_LIST_SIZE = 131_072  # frozen here: the model's constant may change, this
 def place_issued_certificates(apps, schema_editor):
     StatusList = apps.get_model("credits", "StatusList")
     Certificate = apps.get_model("credits", "Certificate")
-    pending = list(Certificate.objects.filter(status_list=None).order_by("pk").values_list("pk", flat=True))
+    pending = list(Certificate.objects.filter(status_list=None).order_by("pk").only("pk"))
     chooser = random.SystemRandom()
     number = 0
     while pending:
@@ -26,8 +26,9 @@ def place_issued_certificates(apps, schema_editor):
         take = pending[: STATUS_LIST_SIZE // 2]
         pending = pending[len(take) :]
         StatusList.objects.create(number=number, allocated=len(take))
-        for pk, index in zip(take, chooser.sample(range(STATUS_LIST_SIZE), len(take)), strict=True):
-            Certificate.objects.filter(pk=pk).update(status_list_id=number, status_index=index)
+        for certificate, index in zip(take, chooser.sample(range(STATUS_LIST_SIZE), len(take)), strict=True):
+            certificate.status_list_id, certificate.status_index = number, index
+        Certificate.objects.bulk_update(take, ["status_list", "status_index"], batch_size=2000)
 
 
 class Migration(migrations.Migration):

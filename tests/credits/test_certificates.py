@@ -9,6 +9,7 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 from pypdf import PdfReader
 
+from cme import print_fonts
 from credits import pdf
 from credits.models import Certificate
 from credits.services import certificate_pdf_bytes, certificate_revoke, credit_claim
@@ -99,7 +100,9 @@ class TestRecordsStayPut:
 
         later = time.time() + 600
         with mock.patch("time.time", return_value=later):
-            _rebuilt, digest = pdf.render_certificate(certificate.snapshot)
+            _rebuilt, digest = pdf.render_certificate(
+                certificate.snapshot, credential_json=Certificate.objects.get(pk=certificate.pk).credential_json
+            )
         assert digest == certificate.pdf_sha256
 
     def test_downloading_serves_the_stored_file_without_rendering(self, alice_client, certificate):
@@ -138,14 +141,16 @@ class TestLocalFilesOnly:
         # Fonts and stylesheets are cached per process: start cold, so every fetch happens here.
         pdf._fonts_and_fetcher.cache_clear()
         pdf._stylesheet.cache_clear()
+        pdf._print_fonts.cache_clear()
         try:
-            pdf.render_certificate(certificate.snapshot)
+            pdf.render_certificate(certificate.snapshot, credential_json="{}")
         finally:
             pdf._fonts_and_fetcher.cache_clear()
             pdf._stylesheet.cache_clear()
-        static_root = pdf.STATIC_DIR.resolve().as_uri() + "/"
+            pdf._print_fonts.cache_clear()
+        roots = (pdf.STATIC_DIR.resolve().as_uri() + "/", print_fonts.PRINT_FONTS_DIR.resolve().as_uri() + "/")
         assert asked, "the certificate's font was never fetched"
-        assert [url for url in asked if not url.startswith(static_root)] == []
+        assert [url for url in asked if not url.startswith(roots)] == []
 
 
 class TestVerification:

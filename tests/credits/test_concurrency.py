@@ -143,11 +143,11 @@ def test_the_year_number_row_is_not_locked_while_the_pdf_renders(transactional_d
         finally:
             connection.close()
 
-    def render_while_another_claim_tries_the_lock(snapshot):
+    def render_while_another_claim_tries_the_lock(snapshot, **options):
         other = threading.Thread(target=try_to_lock_the_number_row)
         other.start()
         other.join()
-        return real_render(snapshot)
+        return real_render(snapshot, **options)
 
     with mock.patch.object(pdf, "render_certificate", side_effect=render_while_another_claim_tries_the_lock):
         certificate = credit_claim(

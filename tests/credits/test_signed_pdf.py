@@ -1,0 +1,179 @@
+"""The certificate PDF is signed (PAdES) by the provider's certificate, stays PDF/A-3u and carries its credential."""
+
+import hashlib
+import io
+import os
+import shutil
+import subprocess
+from datetime import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from pyhanko.keys import load_cert_from_pemder
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.fields import MDPPerm
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.pdf_embedded import read_certification_data
+from pyhanko.sign.validation.status import SignatureCoverageLevel
+from pyhanko_certvalidator import ValidationContext
+from pypdf import PdfReader
+
+from credentials import checks, pades
+from credits import pdf
+from credits.models import Certificate
+from credits.pdf import CREDENTIAL_ATTACHMENT
+from credits.services import certificate_pdf_bytes, certificate_revoke, credit_claim
+
+
+@pytest.fixture
+def certificate(ready, activity, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        issued = credit_claim(user=ready, activity=activity, amount=Decimal("0.50"), attested=True, pars_consent=False)
+    return Certificate.objects.get(pk=issued.pk)
+
+
+@pytest.fixture
+def issued(certificate) -> bytes:
+    return certificate_pdf_bytes(certificate=certificate)
+
+
+def validation(content: bytes, settings):
+    reader = PdfFileReader(io.BytesIO(content))
+    (signature,) = reader.embedded_signatures
+    trusted = ValidationContext(trust_roots=[load_cert_from_pemder(settings.PDF_SIGNING_CERTIFICATE_FILE)])
+    return reader, signature, validate_pdf_signature(signature, trusted)
+
+
+def tampered(content: bytes) -> bytes:
+    # One byte of the certificate's own content stream, inside the signed range, changed.
+    position = content.index(b"stream\n") + 20
+    return content[:position] + bytes([content[position] ^ 0x01]) + content[position + 1 :]
+
+
+class TestTheSignature:
+    def test_pyhankos_validator_reports_it_intact_valid_trusted_and_covering_the_whole_file(
+        self, issued, certificate, settings
+    ):
+        reader, signature, status = validation(issued, settings)
+        assert (status.intact, status.valid, status.trusted) == (True, True, True)
+        assert status.coverage == SignatureCoverageLevel.ENTIRE_FILE
+        assert signature.sig_object["/SubFilter"] == "/ETSI.CAdES.detached"  # PAdES
+        assert signature.self_reported_timestamp == datetime.fromisoformat(certificate.snapshot["issued_at"])
+        assert read_certification_data(reader).permission == MDPPerm.NO_CHANGES
+
+    def test_a_changed_byte_breaks_it(self, issued, settings):
+        _reader, _signature, status = validation(tampered(issued), settings)
+        assert status.intact is False
+
+    def test_popplers_pdfsig_reports_it_valid_and_a_changed_copy_invalid(self, issued, certificate, tmp_path):
+        pdfsig = shutil.which("pdfsig")
+        if pdfsig is None:
+            message = "pdfsig is missing (apt-get install -y poppler-utils)"
+            pytest.fail(message) if os.environ.get("CI") == "true" else pytest.skip(message)
+        (tmp_path / "issued.pdf").write_bytes(issued)
+        (tmp_path / "changed.pdf").write_bytes(tampered(issued))
+        report = subprocess.run([pdfsig, tmp_path / "issued.pdf"], capture_output=True, text=True, check=True).stdout
+        assert "Signature Validation: Signature is Valid." in report
+        assert "Total document signed" in report
+        assert "Signature Type: ETSI.CAdES.detached" in report
+        assert "Test Provider document signing" in report
+        changed = subprocess.run([pdfsig, tmp_path / "changed.pdf"], capture_output=True, text=True).stdout
+        assert "Signature is Valid." not in changed
+
+    def test_signing_the_same_document_twice_gives_the_same_bytes(self, certificate, settings):
+        unsigned = pdf.html_to_pdf(pdf.certificate_html(certificate.snapshot), identifier=certificate.number)
+        moment = datetime.fromisoformat(certificate.snapshot["issued_at"])
+        arguments = {"signing_time": moment, "document_id": certificate.number, "reason": "r", "location": "l"}
+        assert pades.sign_pdf(unsigned, **arguments) == pades.sign_pdf(unsigned, **arguments)
+
+
+class TestTheDocument:
+    def test_it_stays_pdf_a_3u_with_matching_info_and_xmp(self, issued, certificate):
+        reader = PdfReader(io.BytesIO(issued))
+        xmp = reader.xmp_metadata.stream.get_data().decode()
+        assert 'pdfaid:part="3"' in xmp and 'pdfaid:conformance="U"' in xmp
+        info = reader.metadata
+        issued_at = certificate.snapshot["issued_at"]
+        assert f'xmp:ModifyDate="{issued_at}"' in xmp
+        assert info["/ModDate"] == "D:" + datetime.fromisoformat(issued_at).strftime("%Y%m%d%H%M%S") + "Z"
+        assert f'pdf:Producer="{info["/Producer"]}"' in xmp
+        assert info["/Title"] == certificate.snapshot["document_title"]
+
+    def test_the_credential_is_embedded_as_an_associated_file(self, issued, certificate):
+        reader = PdfReader(io.BytesIO(issued))
+        assert reader.attachments == {CREDENTIAL_ATTACHMENT: [certificate.credential_json.encode()]}
+        # WeasyPrint 70 lists the one file specification twice in /AF; it is one object.
+        (associated,) = {reference.idnum for reference in reader.trailer["/Root"]["/AF"]}
+        associated = reader.get_object(associated)
+        assert associated["/AFRelationship"] == "/Data"
+        assert associated["/EF"]["/F"].get_object()["/Subtype"] == "/application/json"  # written #2f, as a name must
+
+
+class TestConfiguration:
+    def test_production_needs_the_providers_certificate(self, settings):
+        settings.DEBUG = False
+        settings.PDF_SIGNING_KEY_FILE = settings.PDF_SIGNING_CERTIFICATE_FILE = ""
+        with pytest.raises(ImproperlyConfigured, match="PDF_SIGNING_KEY_FILE and PDF_SIGNING_CERTIFICATE_FILE"):
+            pades.signer()
+        assert [error.id for error in checks.pdf_signing_configured(None)] == ["credentials.E003"]
+
+    def test_a_certificate_for_another_key_is_refused(self, settings, tmp_path):
+        key_pem, _certificate = pades.self_signed_certificate(common_name="A", organization="A")
+        (tmp_path / "other-key.pem").write_bytes(key_pem)
+        settings.PDF_SIGNING_KEY_FILE = str(tmp_path / "other-key.pem")
+        with pytest.raises(ImproperlyConfigured, match="is not for PDF_SIGNING_KEY_FILE"):
+            pades.signer()
+        assert [error.id for error in checks.pdf_signing_configured(None)] == ["credentials.E004"]
+
+    def test_a_missing_file_is_named(self, settings):
+        settings.PDF_SIGNING_KEY_FILE = "/nonexistent/key.pem"
+        with pytest.raises(ImproperlyConfigured, match=r"PDF_SIGNING_KEY_FILE names /nonexistent/key\.pem"):
+            pades.signer()
+
+
+class TestCheckingAFileOnTheVerificationPage:
+    def upload(self, client, certificate, content: bytes, name: str = "certificate.pdf"):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        file = SimpleUploadedFile(name, content, content_type="application/pdf")
+        return client.post(certificate.verification_path, {"certificate_file": file})
+
+    def test_the_page_shows_the_issued_files_sha256(self, client, certificate, issued):
+        certificate.refresh_from_db()
+        assert hashlib.sha256(issued).hexdigest() == certificate.pdf_sha256
+        assert certificate.pdf_sha256 in client.get(certificate.verification_path).text
+
+    def test_the_issued_file_is_an_exact_match(self, client, certificate, issued):
+        response = self.upload(client, certificate, issued)
+        assert response.status_code == 200
+        assert "Exact match" in response.text and "the certificate is valid" in response.text
+
+    def test_a_changed_file_is_not_the_issued_one(self, client, certificate, issued):
+        response = self.upload(client, certificate, tampered(issued))
+        assert "Not the issued file" in response.text and "Exact match" not in response.text
+        assert hashlib.sha256(tampered(issued)).hexdigest() in response.text
+
+    def test_the_issued_file_of_a_revoked_certificate_says_revoked(self, client, certificate, issued, staff_user):
+        certificate_revoke(certificate=certificate, reason="Issued in error", by=staff_user)
+        response = self.upload(client, certificate, issued)
+        assert "Issued, then revoked" in response.text and "no longer valid" in response.text
+
+    def test_no_file_or_a_huge_one_is_a_clear_error_and_nothing_else(self, client, certificate, issued):
+        response = client.post(certificate.verification_path, {})
+        assert response.status_code == 400 and "This field is required" in response.text
+        huge = self.upload(client, certificate, b"%PDF-" + b"0" * (6 * 1024 * 1024))
+        assert huge.status_code == 400 and "a certificate PDF is far smaller" in huge.text
+
+
+def test_signing_works_from_a_thread_that_runs_an_event_loop(certificate):
+    # pyHanko's sync API starts an event loop; under ASGI or Playwright's sync API one already runs.
+    import asyncio
+
+    unsigned = pdf.html_to_pdf(pdf.certificate_html(certificate.snapshot), identifier=certificate.number)
+    moment = datetime.fromisoformat(certificate.snapshot["issued_at"])
+
+    async def sign_inside_a_loop():
+        return pades.sign_pdf(unsigned, signing_time=moment, document_id="x", reason="r", location="l")
+
+    assert asyncio.run(sign_inside_a_loop()).startswith(b"%PDF-")
