@@ -41,11 +41,11 @@ serve: install system-check
 test: install system-check browser-check node-check pdf-tools-check
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-lint: install
+lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-format: install
+format: $(INSTALLED)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 

@@ -9,6 +9,7 @@ from django.db.models.functions import Mod
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.validators import validate_printed_text
 from cme.staff import staff_has_perm
 
 CREDIT_STEP = Decimal("0.25")
@@ -37,7 +38,7 @@ validate_doi = RegexValidator(
 class AccreditedProvider(models.Model):
     """The organization that is accredited and designates the credit."""
 
-    name = models.CharField(max_length=200, unique=True)
+    name = models.CharField(max_length=200, unique=True, validators=[validate_printed_text])
     contact_email = models.EmailField(
         help_text="Where learners write about credit, certificates and attempts; shown on every activity page."
     )
@@ -46,8 +47,9 @@ class AccreditedProvider(models.Model):
         max_length=120, blank=True, help_text="When someone answers, e.g. 'Weekdays 9 am to 5 pm Eastern'."
     )
     accreditation_statement = models.TextField(
+        validators=[validate_printed_text],
         help_text="The accreditor's standard wording, e.g. '<Provider> is accredited by the Accreditation Council "
-        "for Continuing Medical Education (ACCME) to provide continuing medical education for physicians.'"
+        "for Continuing Medical Education (ACCME) to provide continuing medical education for physicians.'",
     )
 
     def __str__(self) -> str:
@@ -79,7 +81,7 @@ class ActivityQuerySet(models.QuerySet):
 
 class Activity(models.Model):
     slug = models.SlugField(max_length=100, unique=True)
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[validate_printed_text])
     topic = models.CharField(max_length=100, help_text="Shown in the catalog, e.g. 'Breast cancer'.")
     summary = models.TextField(help_text="One or two sentences for the catalog.")
     provider = models.ForeignKey(AccreditedProvider, on_delete=models.PROTECT, related_name="activities")

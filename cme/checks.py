@@ -85,4 +85,16 @@ def print_fonts_installed(app_configs, **kwargs):
                 id="cme.E001",
             )
         ]
+    changed = print_fonts.changed()
+    if changed:
+        return [
+            Warning(
+                f"The printed fonts {', '.join(path.name for path in changed)} are not the versions certificates "
+                "were issued with: new certificates print, but a lost file issued before cannot be rebuilt "
+                "byte for byte.",
+                hint="Install the Debian 12 versions named in cme/print_fonts.py, or accept that older lost files "
+                "are served as unavailable (they are kept in storage, and only a lost one needs rebuilding).",
+                id="cme.W005",
+            )
+        ]
     return []

@@ -1,9 +1,11 @@
+from datetime import UTC, datetime, timedelta
+
 from django.conf import settings
-from django.core.checks import Error, Tags, register
+from django.core.checks import Error, Tags, Warning, register
 from django.core.exceptions import ImproperlyConfigured
 
 from credentials.keys import retired_public_keys, signing_key
-from credentials.pades import signer
+from credentials.pades import signer, signing_certificate
 
 
 @register(Tags.security, deploy=True)
@@ -37,4 +39,13 @@ def pdf_signing_configured(app_configs, **kwargs):
         signer()
     except ImproperlyConfigured as error:
         return [Error(str(error), id="credentials.E004")]
+    expires = signing_certificate().not_valid_after_utc
+    now = datetime.now(UTC)
+    if expires <= now:
+        return [Error(f"The PDF signing certificate expired on {expires:%Y-%m-%d}.", id="credentials.E004")]
+    if expires <= now + timedelta(days=30):
+        return [Warning(
+            f"The PDF signing certificate expires on {expires:%Y-%m-%d}.",
+            hint="Renew it: certificates issued after it expires cannot be signed.", id="credentials.W001",
+        )]  # fmt: skip
     return []

@@ -21,13 +21,16 @@ be, so only RSA keys are accepted.
 import asyncio
 import hashlib
 import io
-import os
+import shutil
+import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
 
+from asn1crypto import keys as asn1_keys
+from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -39,6 +42,7 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.metadata.model import VENDOR, DocumentMetadata
 from pyhanko.sign import fields, signers
 from pyhanko.sign.signers.pdf_signer import PdfSignatureMetadata, PdfSigner
+from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 DEVELOPMENT_DIR = ".pdf-signing"
 SIGNATURE_FIELD = "CertificateSignature"
@@ -76,26 +80,21 @@ class _FixedTimePdfSigner(PdfSigner):
 
 def _development_files() -> tuple[Path, Path]:
     directory = Path(settings.BASE_DIR) / DEVELOPMENT_DIR
-    key_path, certificate_path = directory / "key.pem", directory / "certificate.pem"
-    if not certificate_path.exists():
-        directory.mkdir(mode=0o700, exist_ok=True)
+    if not directory.is_dir():
         key_pem, certificate_pem = self_signed_certificate(
             common_name=f"{settings.SITE_NAME} development document signing", organization=settings.SITE_NAME
         )
-        # Key first, certificate last and linked into place whole: a process that finds the
-        # certificate always finds its key, and two processes starting together keep one pair.
-        for path, content, mode in ((key_path, key_pem, 0o600), (certificate_path, certificate_pem, 0o644)):
-            temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-            descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
-            with os.fdopen(descriptor, "wb") as file:
-                file.write(content)
-            try:
-                os.replace(temporary, path) if path is key_path else os.link(temporary, path)
-            except FileExistsError:
-                pass
-            finally:
-                temporary.unlink(missing_ok=True)
-    return key_path, certificate_path
+        # The pair is written whole into a directory of its own, then renamed into place: two
+        # processes (or threads) starting together keep one matching pair, and nobody reads half of one.
+        staging = Path(tempfile.mkdtemp(prefix=f"{DEVELOPMENT_DIR}.", dir=settings.BASE_DIR))
+        (staging / "key.pem").touch(mode=0o600)
+        (staging / "key.pem").write_bytes(key_pem)
+        (staging / "certificate.pem").write_bytes(certificate_pem)
+        try:
+            staging.rename(directory)
+        except OSError:  # another process's pair is in place already
+            shutil.rmtree(staging, ignore_errors=True)
+    return directory / "key.pem", directory / "certificate.pem"
 
 
 def self_signed_certificate(*, common_name: str, organization: str, years: int = 10) -> tuple[bytes, bytes]:
@@ -162,11 +161,15 @@ def _signer(key_file: str, certificate_file: str, password: str, debug: bool) ->
         raise ImproperlyConfigured("The PDF signing key must be an RSA key (its signatures are deterministic).")
     if certificates[0].public_key().public_numbers() != key.public_key().public_numbers():
         raise ImproperlyConfigured("PDF_SIGNING_CERTIFICATE_FILE's first certificate is not for PDF_SIGNING_KEY_FILE.")
-    return signers.SimpleSigner.load(
-        key_file=str(key_path),
-        cert_file=str(certificate_path),
-        ca_chain_files=(str(certificate_path),) if len(certificates) > 1 else None,
-        key_passphrase=password.encode() or None,
+    # Built from what was read and checked here, not by pyHanko's loader, which reads one certificate
+    # per file and answers None (rather than raising) for a file that holds the chain too.
+    der = serialization.Encoding.DER
+    chain = [asn1_x509.Certificate.load(certificate.public_bytes(der)) for certificate in certificates]
+    private = key.private_bytes(der, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    return signers.SimpleSigner(
+        signing_cert=chain[0],
+        signing_key=asn1_keys.PrivateKeyInfo.load(private),
+        cert_registry=SimpleCertificateStore.from_certs(chain[1:]),
     )
 
 
@@ -183,7 +186,14 @@ def signing_certificate() -> x509.Certificate:
 
 
 def sign_pdf(content: bytes, *, signing_time: datetime, document_id: str, reason: str, location: str) -> bytes:
-    """The PDF with a certification signature added as an incremental update; the same arguments sign identically."""
+    """The PDF with a certification signature added as an incremental update; the same arguments sign identically.
+
+    A signature cannot predate its certificate: a document issued before the
+    current certificate was valid (rendered late, or its lost file rebuilt after
+    a renewal) is signed at the start of the certificate's validity instead.
+    """
+    valid_from = signing_certificate().not_valid_before_utc
+    signing_time = max(signing_time, valid_from)
     writer = IncrementalPdfFileWriter(io.BytesIO(content))
     # The second half of the trailer /ID names this revision; pyHanko draws it at random.
     writer._document_id = generic.ArrayObject([

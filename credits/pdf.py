@@ -9,6 +9,7 @@ least of all to the app itself.
 import hashlib
 import mimetypes
 import os
+import unicodedata
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
@@ -72,7 +73,9 @@ def qr_svg(url: str) -> str:
     # A fixed mask skips scoring all eight candidates, a third of the QR's cost;
     # any mask yields a valid code, and error level M leaves scanning margin.
     code = segno.make(url, error="m", mask=2, micro=False)
-    return code.svg_inline(scale=3, dark="#0b2f40", border=0, omitsize=True)
+    # The title is the figure's alternative text in the tagged PDF, for a screen reader.
+    title = f"QR code linking to this certificate's verification page, {url}"
+    return code.svg_inline(scale=3, dark="#0b2f40", border=0, omitsize=True, title=title)
 
 
 def certificate_html(snapshot: dict) -> str:
@@ -89,6 +92,9 @@ def html_to_pdf(
     html: str, *, identifier: str, stylesheet: str | None = "certificate.css", attachments: list[Attachment] = ()
 ) -> bytes:
     font_config, fetcher = _fonts_and_fetcher()
+    # Composed characters (NFC): a letter typed as base + combining accent would otherwise take its
+    # base from one face and its accent from another, and the accent would sit wrong.
+    html = unicodedata.normalize("NFC", html)
     document = HTML(string=html, base_url=STATIC_DIR.as_uri() + "/", url_fetcher=fetcher)
     # A fixed identifier (and the issue date in the HTML metadata) makes the
     # output depend on the snapshot alone, so a lost file is rebuilt identically.
@@ -134,7 +140,16 @@ def print_cost(texts, *, seen: set[str]) -> int:
 
 
 def transcript_html(*, user, transcript, generated, start=None, end=None) -> str:
-    context = {"transcript": transcript, "user": user, "generated": generated, "start": start, "end": end}
+    # The provider that issues the transcript: the one (or ones) whose activities it lists.
+    providers = sorted({row.claim.activity.provider.name for row in transcript.rows}) or [settings.SITE_NAME]
+    context = {
+        "transcript": transcript,
+        "user": user,
+        "generated": generated,
+        "start": start,
+        "end": end,
+        "issuer": " and ".join(providers),
+    }
     return render_to_string("credits/transcript_pdf.html", context)
 
 

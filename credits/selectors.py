@@ -172,7 +172,9 @@ def transcript(*, user, start: date | None = None, end: date | None = None) -> T
     net = entries.values("claim_id", "credit_type").annotate(amount=Sum("amount"))
     by_claim = {row["claim_id"]: row["amount"] for row in net}
     claims = (
-        CreditClaim.objects.filter(pk__in=by_claim).select_related("activity", "certificate").order_by("-claimed_at")
+        CreditClaim.objects.filter(pk__in=by_claim)
+        .select_related("activity__provider", "certificate")
+        .order_by("-claimed_at")
     )
     earned = dict(entries.filter(kind="award").values_list("claim_id", "earned_on"))
     rows = [

@@ -11,10 +11,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from credits import badges, pdf
-from credits.forms import CertificateFileForm, ExternalCreditForm, FollowUpForm, TranscriptFilterForm
+from credits.forms import (
+    UPLOADED_CERTIFICATE_LIMIT,
+    CertificateFileForm,
+    ExternalCreditForm,
+    FollowUpForm,
+    TranscriptFilterForm,
+)
 from credits.models import ExternalCredit
 from credits.selectors import (
     EXTERNAL_CREDIT_LIMIT,
@@ -44,9 +51,13 @@ from credits.wording import credit_line
 @never_cache
 @login_required
 def certificate(request: HttpRequest, number: str) -> HttpResponse:
-    certificate = certificate_for_owner(user=request.user, number=number)
+    return _certificate_page(request, certificate_for_owner(user=request.user, number=number))
+
+
+def _certificate_page(request: HttpRequest, certificate, *, status: int = 200) -> HttpResponse:
+    # A download of a revoked certificate answers with its page (410): it says why there is no file.
     context = {"certificate": certificate, "c": certificate.snapshot, "credit_line": credit_line(certificate.snapshot)}
-    return render(request, "credits/certificate.html", context)
+    return render(request, "credits/certificate.html", context, status=status)
 
 
 @never_cache
@@ -54,9 +65,7 @@ def certificate(request: HttpRequest, number: str) -> HttpResponse:
 def certificate_pdf(request: HttpRequest, number: str) -> HttpResponse:
     certificate = certificate_for_owner(user=request.user, number=number)
     if certificate.is_revoked:
-        snapshot = certificate.snapshot
-        context = {"certificate": certificate, "c": snapshot, "credit_line": credit_line(snapshot)}
-        return render(request, "credits/certificate.html", context, status=410)
+        return _certificate_page(request, certificate, status=410)
     try:
         content = certificate_pdf_bytes(certificate=certificate)
     except CertificateFileMismatchError:
@@ -72,9 +81,7 @@ def certificate_credential_download(request: HttpRequest, number: str) -> HttpRe
     """The learner's Open Badges 3.0 credential, as a file for a wallet or a badge backpack."""
     certificate = certificate_for_owner(user=request.user, number=number)
     if certificate.is_revoked:
-        snapshot = certificate.snapshot
-        context = {"certificate": certificate, "c": snapshot, "credit_line": credit_line(snapshot)}
-        return render(request, "credits/certificate.html", context, status=410)
+        return _certificate_page(request, certificate, status=410)
     response = HttpResponse(certificate_credential(certificate=certificate), content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="{certificate.number}-open-badge.json"'
     return response
@@ -119,11 +126,14 @@ def _verification_allowed(request: HttpRequest) -> bool:
     return allauth_ratelimit.consume(request, app="allauth.account", action="verify_certificate", limit_get=True)
 
 
+@csrf_exempt  # checked below by csrf_protect, once the upload's size and the client's rate are known
 @require_http_methods(["GET", "HEAD", "POST"])
 def verify(request: HttpRequest, code: str) -> HttpResponse:
     """The public verification page; it checks an uploaded PDF against the file issued, and a client that asks for
     JSON (Accept) gets the certificate's credential."""
     wants_credential = request.method != "POST" and _credential_type(request) is not None
+    # Nothing has read the request body yet (CSRF middleware would, to find the token): a client over
+    # its rate, or an upload far larger than any certificate, is turned away before it is read.
     if not _verification_allowed(request):
         response = ratelimit.respond_429(request)
         return _open_to_verifiers(response) if wants_credential else response
@@ -133,28 +143,51 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
     elif certificate is None:
         # Someone checking a certificate needs to hear that this code matches none, not "page not found".
         response = render(request, "credits/verify_unknown.html", {"code": code}, status=404)
+    elif request.method == "POST" and _declared_length(request) > UPLOADED_REQUEST_LIMIT:
+        response = _verification_page(request, certificate, upload_error=UPLOAD_TOO_LARGE, status=413)
     else:
-        file_form, file_check, status = CertificateFileForm(), None, 200
-        if request.method == "POST":
-            file_form = CertificateFileForm(request.POST, request.FILES)
-            if file_form.is_valid():
-                digest = file_form.sha256()
-                file_check = {"sha256": digest, "matches": issued_file_matches(certificate=certificate, sha256=digest)}
-                file_form = CertificateFileForm()
-            else:
-                status = 400
-        context = {
-            "certificate": certificate,
-            "c": certificate.snapshot,
-            "credit_line": credit_line(certificate.snapshot),
-            "linkedin_url": None if certificate.is_revoked else badges.linkedin_add_to_profile_url(certificate),
-            "file_form": file_form,
-            "file_check": file_check,
-        }
-        response = render(request, "credits/verify.html", context, status=status)
+        response = csrf_protect(_verification_page)(request, certificate)
     patch_vary_headers(response, ["Accept"])
     response["X-Robots-Tag"] = "noindex"
     return response
+
+
+# Room for the multipart wrapping around the largest file the form accepts.
+UPLOADED_REQUEST_LIMIT = UPLOADED_CERTIFICATE_LIMIT + 64 * 1024
+UPLOAD_TOO_LARGE = (
+    f"This file is larger than {UPLOADED_CERTIFICATE_LIMIT // 1024 // 1024} MB; a certificate PDF is far smaller. "
+    "Choose the certificate's PDF file."
+)
+
+
+def _declared_length(request: HttpRequest) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return UPLOADED_REQUEST_LIMIT + 1
+
+
+def _verification_page(request: HttpRequest, certificate, *, upload_error: str = "", status: int = 200) -> HttpResponse:
+    file_check = None
+    file_form = CertificateFileForm()
+    if request.method == "POST" and not upload_error:
+        file_form = CertificateFileForm(request.POST, request.FILES)
+        if file_form.is_valid():
+            digest = file_form.sha256()
+            file_check = {"sha256": digest, "matches": issued_file_matches(certificate=certificate, sha256=digest)}
+            file_form = CertificateFileForm()
+        else:
+            status = 400
+    context = {
+        "certificate": certificate,
+        "c": certificate.snapshot,
+        "credit_line": credit_line(certificate.snapshot),
+        "linkedin_url": None if certificate.is_revoked else badges.linkedin_add_to_profile_url(certificate),
+        "file_form": file_form,
+        "file_check": file_check,
+        "upload_error": upload_error,
+    }
+    return render(request, "credits/verify.html", context, status=status)
 
 
 @require_safe

@@ -5,11 +5,12 @@ import io
 import os
 import shutil
 import subprocess
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from freezegun import freeze_time
 from pyhanko.keys import load_cert_from_pemder
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.fields import MDPPerm
@@ -81,11 +82,22 @@ class TestTheSignature:
         changed = subprocess.run([pdfsig, tmp_path / "changed.pdf"], capture_output=True, text=True).stdout
         assert "Signature is Valid." not in changed
 
-    def test_signing_the_same_document_twice_gives_the_same_bytes(self, certificate, settings):
+    def test_signing_the_same_document_an_hour_later_gives_the_same_bytes(self, certificate):
         unsigned = pdf.html_to_pdf(pdf.certificate_html(certificate.snapshot), identifier=certificate.number)
         moment = datetime.fromisoformat(certificate.snapshot["issued_at"])
         arguments = {"signing_time": moment, "document_id": certificate.number, "reason": "r", "location": "l"}
-        assert pades.sign_pdf(unsigned, **arguments) == pades.sign_pdf(unsigned, **arguments)
+        first = pades.sign_pdf(unsigned, **arguments)
+
+        # Every clock pyHanko reads (the signing session's, the Info dictionary's, the XMP packet's) an hour on.
+        with freeze_time(timedelta(hours=1), tick=True):
+            assert pades.sign_pdf(unsigned, **arguments) == first
+
+    def test_a_signature_never_predates_the_signing_certificate(self, certificate):
+        unsigned = pdf.html_to_pdf(pdf.certificate_html(certificate.snapshot), identifier=certificate.number)
+        long_ago = datetime(2001, 1, 1, tzinfo=UTC)
+        signed = pades.sign_pdf(unsigned, signing_time=long_ago, document_id="x", reason="r", location="l")
+        (signature,) = PdfFileReader(io.BytesIO(signed)).embedded_signatures
+        assert signature.self_reported_timestamp == pades.signing_certificate().not_valid_before_utc
 
 
 class TestTheDocument:
@@ -126,6 +138,29 @@ class TestConfiguration:
             pades.signer()
         assert [error.id for error in checks.pdf_signing_configured(None)] == ["credentials.E004"]
 
+    def test_a_certificate_file_with_its_chain_and_an_encrypted_key_sign(self, settings, tmp_path, certificate):
+        from cryptography.hazmat.primitives import serialization
+
+        key_pem, certificate_pem = pades.self_signed_certificate(common_name="Signer", organization="P")
+        _other_key, issuer_pem = pades.self_signed_certificate(common_name="Issuing CA", organization="CA")
+        key = serialization.load_pem_private_key(key_pem, password=None)
+        encrypted = key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.BestAvailableEncryption(b"correct horse"),
+        )
+        (tmp_path / "key.pem").write_bytes(encrypted)
+        (tmp_path / "chain.pem").write_bytes(certificate_pem + issuer_pem)
+        settings.PDF_SIGNING_KEY_FILE = str(tmp_path / "key.pem")
+        settings.PDF_SIGNING_CERTIFICATE_FILE = str(tmp_path / "chain.pem")
+        settings.PDF_SIGNING_KEY_PASSWORD = "correct horse"
+        assert checks.pdf_signing_configured(None) == []
+        unsigned = pdf.html_to_pdf("<p>x</p>", identifier="x", stylesheet=None)
+        signed = pades.sign_pdf(unsigned, signing_time=datetime.now(UTC), document_id="x", reason="r", location="l")
+        (signature,) = PdfFileReader(io.BytesIO(signed)).embedded_signatures
+        assert signature.signer_cert.subject.native["common_name"] == "Signer"
+        assert len(signature.signed_data["certificates"]) == 2  # the chain travels with the signature
+
     def test_a_missing_file_is_named(self, settings):
         settings.PDF_SIGNING_KEY_FILE = "/nonexistent/key.pem"
         with pytest.raises(ImproperlyConfigured, match=r"PDF_SIGNING_KEY_FILE names /nonexistent/key\.pem"):
@@ -163,7 +198,28 @@ class TestCheckingAFileOnTheVerificationPage:
         response = client.post(certificate.verification_path, {})
         assert response.status_code == 400 and "This field is required" in response.text
         huge = self.upload(client, certificate, b"%PDF-" + b"0" * (6 * 1024 * 1024))
-        assert huge.status_code == 400 and "a certificate PDF is far smaller" in huge.text
+        assert huge.status_code == 413 and "a certificate PDF is far smaller" in huge.text
+
+    def test_an_upload_too_large_is_refused_before_its_body_is_read(self, client, certificate, monkeypatch):
+        from django.core.handlers.wsgi import WSGIRequest
+
+        def no_reading(request):
+            raise AssertionError("the body was read")
+
+        monkeypatch.setattr(WSGIRequest, "_load_post_and_files", no_reading)
+        response = client.generic(
+            "POST", certificate.verification_path, b"x" * 64, CONTENT_LENGTH=str(50 * 1024 * 1024),
+            content_type="multipart/form-data; boundary=x",
+        )  # fmt: skip
+        assert response.status_code == 413
+
+    def test_a_file_checked_without_the_csrf_token_is_refused(self, certificate, issued):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+        from django.test import Client
+
+        strict = Client(enforce_csrf_checks=True)
+        file = SimpleUploadedFile("c.pdf", issued, content_type="application/pdf")
+        assert strict.post(certificate.verification_path, {"certificate_file": file}).status_code == 403
 
 
 def test_signing_works_from_a_thread_that_runs_an_event_loop(certificate):
@@ -177,3 +233,47 @@ def test_signing_works_from_a_thread_that_runs_an_event_loop(certificate):
         return pades.sign_pdf(unsigned, signing_time=moment, document_id="x", reason="r", location="l")
 
     assert asyncio.run(sign_inside_a_loop()).startswith(b"%PDF-")
+
+
+def structure(reader: PdfReader) -> list[dict]:
+    """Every element of the PDF's structure tree (its tags), in reading order."""
+    elements = []
+
+    def walk(node):
+        node = node.get_object()
+        if not isinstance(node, dict):
+            return
+        if "/S" in node:
+            elements.append(node)
+        kids = node.get("/K")
+        for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
+            walk(kid)
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"])
+    return elements
+
+
+class TestAccessibility:
+    def test_the_certificate_is_tagged_as_a_document_with_a_described_qr_code_and_no_layout_table(
+        self, issued, certificate
+    ):
+        tags = structure(PdfReader(io.BytesIO(issued)))
+        names = [str(element["/S"]) for element in tags]
+        assert "/H1" in names and "/P" in names and "/L" in names
+        assert "/Table" not in names and "/TD" not in names
+        (figure,) = [element for element in tags if element["/S"] == "/Figure"]
+        assert (
+            figure["/Alt"]
+            == f"QR code linking to this certificate's verification page, {certificate.snapshot['verify_url']}"
+        )
+        assert names.index("/H1") < names.index("/L") < names.index("/Figure")  # heading, facts, then the code
+
+    def test_the_transcript_pdf_names_the_provider(self, alice_client, certificate, activity):
+        from django.urls import reverse
+
+        content = alice_client.get(reverse("credits:transcript_pdf")).content
+        reader = PdfReader(io.BytesIO(content))
+        text = " ".join(reader.pages[0].extract_text().split())
+        assert f"Issued by {activity.provider.name}" in text
+        assert f"Credit earned with {activity.provider.name}" in text
+        assert reader.metadata["/Author"] == activity.provider.name
