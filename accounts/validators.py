@@ -66,7 +66,14 @@ def _describe(char: str) -> str:
 
 
 def validate_printable_text(value: str) -> None:
-    """Refuse invisible, control and direction-changing characters in text that is printed."""
+    """Refuse invisible, control and direction-changing characters in text that is printed, and a combining
+    mark with no letter before it to sit on."""
+    if value and unicodedata.category(value[0]).startswith("M"):
+        raise ValidationError(
+            "Remove the accent or mark %(character)s at the start: it has no letter before it to sit on.",
+            code="unprintable_character",
+            params={"character": _describe(value[0])},
+        )
     for index, char in enumerate(value):
         if unicodedata.category(char) in _UNPRINTABLE_CATEGORIES and not _joins_letters(value, index):
             raise ValidationError(

@@ -147,20 +147,30 @@ def covered_characters() -> frozenset[str]:
 
 
 def _is_variation_selector(char: str) -> bool:
-    # They choose a form of the character before them (a Japanese kanji's variant, say) through the
-    # face's own variation table, which a cmap does not list; they never print on their own.
     return "\ufe00" <= char <= "\ufe0f" or "\U000e0100" <= char <= "\U000e01ef"
 
 
+def _is_han(char: str) -> bool:
+    return "\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff" or "\U00020000" <= char <= "\U0003134f"
+
+
 def uncovered(text: str) -> list[str]:
-    """The characters of text no printed face has, in order, each once; spaces, line breaks and variation
-    selectors aside. Text is printed composed (NFC), so it is checked composed."""
+    """The characters of text no printed face has, in order, each once; spaces and line breaks aside.
+
+    Text is printed composed (NFC), so it is checked composed. A variation selector
+    after a Han character chooses that character's form (a Japanese name's kanji
+    variant) through the CJK face's own variation table, which a cmap does not
+    list; anywhere else it would print as nothing, so it counts as uncovered.
+    """
     covered = covered_characters()
+    composed = unicodedata.normalize("NFC", text)
     return list(
         dict.fromkeys(
             char
-            for char in unicodedata.normalize("NFC", text)
-            if char not in covered and not char.isspace() and not _is_variation_selector(char)
+            for index, char in enumerate(composed)
+            if char not in covered
+            and not char.isspace()
+            and not (_is_variation_selector(char) and index and _is_han(composed[index - 1]))
         )
     )
 

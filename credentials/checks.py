@@ -39,8 +39,12 @@ def pdf_signing_configured(app_configs, **kwargs):
         signer()
     except ImproperlyConfigured as error:
         return [Error(str(error), id="credentials.E004")]
-    expires = signing_certificate().not_valid_after_utc
-    now = datetime.now(UTC)
+    certificate, now = signing_certificate(), datetime.now(UTC)
+    expires = certificate.not_valid_after_utc
+    if certificate.not_valid_before_utc > now:
+        starts = certificate.not_valid_before_utc
+        return [Error(f"The PDF signing certificate is not valid before {starts:%Y-%m-%d %H:%M} UTC.",
+                      id="credentials.E004")]  # fmt: skip
     if expires <= now:
         return [Error(f"The PDF signing certificate expired on {expires:%Y-%m-%d}.", id="credentials.E004")]
     if expires <= now + timedelta(days=30):

@@ -108,12 +108,12 @@ def _development_files() -> tuple[Path, Path]:
         # The pair is written whole into a directory of its own, then renamed into place: two
         # processes (or threads) starting together keep one matching pair, and nobody reads half of one.
         staging = Path(tempfile.mkdtemp(prefix=f"{DEVELOPMENT_DIR}.", dir=settings.BASE_DIR))
-        (staging / "key.pem").touch(mode=0o600)
-        (staging / "key.pem").write_bytes(key_pem)
-        (staging / "certificate.pem").write_bytes(certificate_pem)
         try:
+            (staging / "key.pem").touch(mode=0o600)
+            (staging / "key.pem").write_bytes(key_pem)
+            (staging / "certificate.pem").write_bytes(certificate_pem)
             staging.rename(directory)
-        except OSError:  # another process's pair is in place already
+        except OSError:  # another process's pair is in place already, or the disk is full
             shutil.rmtree(staging, ignore_errors=True)
     return directory / "key.pem", directory / "certificate.pem"
 
@@ -210,9 +210,9 @@ def signing_certificate() -> x509.Certificate:
 def sign_pdf(content: bytes, *, signing_time: datetime, document_id: str, reason: str, location: str) -> bytes:
     """The PDF with a certification signature added as an incremental update; the same arguments sign identically.
 
-    A signature cannot predate its certificate: a document issued before the
-    current certificate was valid (rendered late, or its lost file rebuilt after
-    a renewal) is signed at the start of the certificate's validity instead.
+    A signature cannot predate its certificate: a document first rendered after
+    the certificate that signs it began (a past claim recorded in bulk and
+    downloaded later, say) is signed at the start of the certificate's validity.
     """
     valid_from = signing_certificate().not_valid_before_utc
     signing_time = max(signing_time, valid_from)

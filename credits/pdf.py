@@ -79,6 +79,12 @@ def qr_svg(url: str) -> str:
 
 
 def certificate_html(snapshot: dict) -> str:
+    # Each text composed (NFC): a letter typed as base + combining accent would otherwise take its base
+    # from one face and its accent from another, and the accent would sit wrong. The values, never the
+    # markup: composing ">" with a combining mark that follows it would take the tag apart.
+    snapshot = {
+        key: unicodedata.normalize("NFC", value) if isinstance(value, str) else value for key, value in snapshot.items()
+    }
     context = {
         "c": snapshot,
         "qr_svg": qr_svg(snapshot["verify_url"]),
@@ -92,9 +98,6 @@ def html_to_pdf(
     html: str, *, identifier: str, stylesheet: str | None = "certificate.css", attachments: list[Attachment] = ()
 ) -> bytes:
     font_config, fetcher = _fonts_and_fetcher()
-    # Composed characters (NFC): a letter typed as base + combining accent would otherwise take its
-    # base from one face and its accent from another, and the accent would sit wrong.
-    html = unicodedata.normalize("NFC", html)
     document = HTML(string=html, base_url=STATIC_DIR.as_uri() + "/", url_fetcher=fetcher)
     # A fixed identifier (and the issue date in the HTML metadata) makes the
     # output depend on the snapshot alone, so a lost file is rebuilt identically.
@@ -139,23 +142,22 @@ def print_cost(texts, *, seen: set[str]) -> int:
     return cost
 
 
-def transcript_html(*, user, transcript, generated, start=None, end=None) -> str:
-    # The provider that issues the transcript: the one (or ones) whose activities it lists.
-    providers = sorted({row.claim.activity.provider.name for row in transcript.rows}) or [settings.SITE_NAME]
+def transcript_html(*, user, transcript, generated, issuer: str, start=None, end=None) -> str:
     context = {
         "transcript": transcript,
         "user": user,
         "generated": generated,
         "start": start,
         "end": end,
-        "issuer": " and ".join(providers),
+        "issuer": issuer,
     }
     return render_to_string("credits/transcript_pdf.html", context)
 
 
-def render_transcript(*, user, transcript, generated, start=None, end=None) -> bytes:
-    """The transcript PDF; pass it selectors.printable()'s transcript, which bounds the rows it renders."""
-    html = transcript_html(user=user, transcript=transcript, generated=generated, start=start, end=end)
+def render_transcript(*, user, transcript, generated, issuer: str, start=None, end=None) -> bytes:
+    """The transcript PDF; pass it selectors.printable()'s transcript, which bounds the rows it renders, and
+    selectors.transcript_issuer() of the whole transcript."""
+    html = transcript_html(user=user, transcript=transcript, generated=generated, issuer=issuer, start=start, end=end)
     return html_to_pdf(html, identifier=f"transcript-{user.pk}", stylesheet="transcript.css")
 
 

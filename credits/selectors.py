@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, F, Max, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
@@ -199,6 +200,12 @@ def transcript(*, user, start: date | None = None, end: date | None = None) -> T
         external=external,
         external_total=sum((credit.amount for credit in external), Decimal(0)),
     )
+
+
+def transcript_issuer(data: Transcript) -> str:
+    """Who issues a transcript: the provider of every activity on it, or the site when they are several (or none)."""
+    providers = {row.claim.activity.provider.name for row in data.rows}
+    return providers.pop() if len(providers) == 1 else settings.SITE_NAME
 
 
 def printable(data: Transcript, *, heading: str = "", budget: int = TRANSCRIPT_PDF_BUDGET) -> Transcript:

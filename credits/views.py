@@ -33,6 +33,7 @@ from credits.selectors import (
     printable,
     status_list_json,
     transcript,
+    transcript_issuer,
 )
 from credits.services import (
     CertificateFileMismatchError,
@@ -296,6 +297,7 @@ def transcript_pdf(request: HttpRequest) -> HttpResponse:
         user=request.user,
         transcript=printable(data, heading=request.user.certificate_name),
         generated=timezone.now(),
+        issuer=transcript_issuer(data),
         start=start,
         end=end,
     )

@@ -91,13 +91,28 @@ def test_a_name_in_each_script_prints_in_the_certificates_own_fonts(
     assert not missing, f"not printed: {missing}"
 
 
+def test_a_kanji_variant_is_accepted_and_a_leading_combining_mark_is_not():
+    validate_printed_text("葛\U000e0100城")  # an ideographic variation selector after a Han character
+    with pytest.raises(ValidationError, match="has no letter before it"):
+        validate_printed_text("\u0338Anna")
+
+
+def test_a_font_that_is_not_the_pinned_version_is_warned_about(monkeypatch):
+    from cme import checks
+
+    assert checks.print_fonts_installed(None) == []
+    monkeypatch.setitem(print_fonts.PINNED_SHA256, "NotoSansThai-Bold.ttf", "0" * 64)
+    (warning,) = checks.print_fonts_installed(None)
+    assert warning.id == "cme.W005" and "NotoSansThai-Bold.ttf" in warning.msg
+
+
 def test_the_name_of_a_japanese_learner_is_marked_japanese_for_its_han_glyphs():
     assert print_fonts.language_of("山田 さくら") == "ja"
     assert print_fonts.language_of("김민준") == "ko"
     assert print_fonts.language_of("王芳") == ""
 
 
-@pytest.mark.parametrize("value", ["Ana 😀", "𓀀 Nefertari", "ᚱagnar"])
+@pytest.mark.parametrize("value", ["Ana 😀", "𓀀 Nefertari", "ᚱagnar", "Ana\U000e0100"])
 def test_a_name_no_font_covers_is_refused_with_the_character_named(value):
     with pytest.raises(ValidationError) as error:
         validate_printed_text(value)

@@ -161,6 +161,42 @@ class TestConfiguration:
         assert signature.signer_cert.subject.native["common_name"] == "Signer"
         assert len(signature.signed_data["certificates"]) == 2  # the chain travels with the signature
 
+    @pytest.mark.parametrize(
+        ("starts", "ends", "expected"),
+        [(-400, -1, "credentials.E004"), (1, 400, "credentials.E004"), (-1, 20, "credentials.W001")],
+        ids=["expired", "not yet valid", "expiring within 30 days"],
+    )
+    def test_the_deploy_check_looks_at_the_certificates_dates(self, settings, tmp_path, starts, ends, expected):
+        from datetime import timedelta
+
+        from cryptography import x509
+        from cryptography.hazmat.primitives import hashes, serialization
+        from cryptography.x509.oid import NameOID
+
+        key_pem, _certificate = pades.self_signed_certificate(common_name="Dated", organization="P")
+        key = serialization.load_pem_private_key(key_pem, password=None)
+        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Dated")])
+        now = datetime.now(UTC)
+        dated = (
+            x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(1).not_valid_before(now + timedelta(days=starts)).not_valid_after(now + timedelta(days=ends))
+            .sign(key, hashes.SHA256())
+        )  # fmt: skip
+        (tmp_path / "key.pem").write_bytes(key_pem)
+        (tmp_path / "certificate.pem").write_bytes(dated.public_bytes(serialization.Encoding.PEM))
+        settings.PDF_SIGNING_KEY_FILE = str(tmp_path / "key.pem")
+        settings.PDF_SIGNING_CERTIFICATE_FILE = str(tmp_path / "certificate.pem")
+        assert [error.id for error in checks.pdf_signing_configured(None)] == [expected]
+
+    def test_development_makes_one_matching_pair_and_keeps_it(self, settings, tmp_path):
+        settings.DEBUG, settings.BASE_DIR = True, tmp_path
+        settings.PDF_SIGNING_KEY_FILE = settings.PDF_SIGNING_CERTIFICATE_FILE = ""
+        first = pades.signing_certificate()
+        assert (tmp_path / pades.DEVELOPMENT_DIR / "key.pem").stat().st_mode & 0o077 == 0
+        pades._signer.cache_clear()
+        assert pades.signing_certificate() == first  # kept, not made again
+        assert sorted(path.name for path in tmp_path.iterdir()) == [pades.DEVELOPMENT_DIR]
+
     def test_a_missing_file_is_named(self, settings):
         settings.PDF_SIGNING_KEY_FILE = "/nonexistent/key.pem"
         with pytest.raises(ImproperlyConfigured, match=r"PDF_SIGNING_KEY_FILE names /nonexistent/key\.pem"):
@@ -200,8 +236,14 @@ class TestCheckingAFileOnTheVerificationPage:
         huge = self.upload(client, certificate, b"%PDF-" + b"0" * (6 * 1024 * 1024))
         assert huge.status_code == 413 and "a certificate PDF is far smaller" in huge.text
 
-    def test_an_upload_too_large_is_refused_before_its_body_is_read(self, client, certificate, monkeypatch):
+    def test_an_upload_too_large_is_refused_before_its_body_is_read(self, certificate, monkeypatch):
         from django.core.handlers.wsgi import WSGIRequest
+        from django.test import Client
+
+        # As a browser: CSRF enforced, the cookie from the page (the middleware would read the body for
+        # the token of a form it checks).
+        client = Client(enforce_csrf_checks=True)
+        client.get(certificate.verification_path)
 
         def no_reading(request):
             raise AssertionError("the body was read")
@@ -267,6 +309,23 @@ class TestAccessibility:
             == f"QR code linking to this certificate's verification page, {certificate.snapshot['verify_url']}"
         )
         assert names.index("/H1") < names.index("/L") < names.index("/Figure")  # heading, facts, then the code
+
+    def test_a_transcript_from_several_providers_is_issued_by_the_site(self, alice, certificate, settings):
+        from credits.selectors import transcript, transcript_issuer
+        from tests.credits.conftest import evaluate, pass_posttest
+        from tests.factories import ActivityFactory, ProviderFactory, make_quiz
+
+        assert transcript_issuer(transcript(user=alice)) == certificate.claim.activity.provider.name
+        other = ActivityFactory(pretest_required=False, provider=ProviderFactory(name="Another Provider"))
+        make_quiz(other, "post", questions=1)
+        pass_posttest(alice, other)
+        evaluate(alice, other)
+        credit_claim(user=alice, activity=other, amount=Decimal("0.25"), attested=True, pars_consent=False)
+        assert transcript_issuer(transcript(user=alice)) == settings.SITE_NAME
+
+    def test_a_name_starting_with_a_combining_mark_keeps_the_markup_whole(self, certificate):
+        html = pdf.certificate_html({**certificate.snapshot, "learner_name": "\u0338Anna Smith, MD"})
+        assert '<p class="name">\u0338Anna Smith, MD</p>' in html
 
     def test_the_transcript_pdf_names_the_provider(self, alice_client, certificate, activity):
         from django.urls import reverse
