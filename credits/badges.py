@@ -32,7 +32,8 @@ def _number(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def _timestamp(moment: datetime) -> str:
+def timestamp(moment: datetime) -> str:
+    """A moment as VC 2.0 writes it: UTC, to the second, with Z."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -72,7 +73,7 @@ def open_badge_credential(certificate: Certificate) -> dict:
     max_credits = Decimal(snapshot.get("max_credits") or activity.max_credits)
     achievement_url = settings.SITE_URL + reverse("journey:activity", args=[activity.slug])
     credit_type_result = f"{achievement_url}#credit-awarded"
-    issued = _timestamp(certificate.issued_at)
+    issued = timestamp(certificate.issued_at)
     return {
         "@context": [CREDENTIALS_V2, OPEN_BADGES_V3],
         "id": credential_url(certificate),
@@ -93,7 +94,7 @@ def open_badge_credential(certificate: Certificate) -> dict:
                     "identityHash": snapshot["learner_name"],
                 },
             ],
-            "activityEndDate": _timestamp(claim.claimed_at),
+            "activityEndDate": timestamp(claim.claimed_at),
             **({"creditsEarned": _number(claim.amount)} if is_physician_credit(claim.credit_type) else {}),
             "result": [
                 {
@@ -162,7 +163,7 @@ def status_list_credential(*, number: int, revoked_indices, valid_from: datetime
         "id": url,
         "type": ["VerifiableCredential", "BitstringStatusListCredential"],
         "issuer": site_did(),
-        "validFrom": _timestamp(valid_from),
+        "validFrom": timestamp(valid_from),
         "credentialSubject": {
             "id": f"{url}#list",
             "type": "BitstringStatusList",

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, F, Max, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Profession
@@ -141,10 +141,13 @@ def status_list_json(*, number: int) -> str | None:
     status_list = StatusList.objects.filter(number=number).first()
     if status_list is None:
         return None
-    revoked = Certificate.objects.filter(status_list=status_list, revoked_at__isnull=False)
-    indices = sorted(revoked.values_list("status_index", flat=True))
-    latest = revoked.aggregate(latest=Max("revoked_at"))["latest"]
-    changed = max(filter(None, [latest, status_list.created_at])).replace(microsecond=0)
+    revoked = sorted(
+        Certificate.objects.filter(status_list=status_list, revoked_at__isnull=False).values_list(
+            "status_index", "revoked_at"
+        )
+    )
+    indices = [index for index, _revoked_at in revoked]
+    changed = max([status_list.created_at, *(revoked_at for _index, revoked_at in revoked)]).replace(microsecond=0)
     method = current_verification_method()
     state = hashlib.sha256(
         json.dumps([badges.status_list_url(number), method, changed.isoformat(), indices]).encode()

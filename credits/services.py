@@ -606,7 +606,7 @@ def certificate_credential(*, certificate: Certificate) -> str:
         unsigned,
         private_key=signing_key(),
         verification_method=current_verification_method(),
-        created=timezone.now().strftime("%Y-%m-%dT%H:%M:%SZ"),
+        created=badges.timestamp(timezone.now()),
     )
     text = json.dumps(signed, indent=2, ensure_ascii=False)
     if Certificate.objects.filter(pk=certificate.pk, credential_json="").update(credential_json=text):
